@@ -1,0 +1,1 @@
+"""Vertskap: a newcomer assistant for Midt-Troms."""

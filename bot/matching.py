@@ -36,9 +36,11 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.frequency import generality_factor, zipf_table
 from bot.knowledge import COMMON, Entry, Knowledge
 from bot.language import Guess, LanguageModel, stop_words
-from bot.text import fold, words
+from bot.lemmas import Lemmatizer
+from bot.text import fold, tokens, words
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,11 @@ class Thresholds:
     max_suggestions: at most this many suggestions.
     """
 
-    answer: float = 62.0
-    margin: float = 6.0
+    answer: float = 48.0
+    margin: float = 8.0
     sure: float = 97.0
-    suggest: float = 38.0
-    suggest_window: float = 25.0
+    suggest: float = 22.0
+    suggest_window: float = 30.0
     max_suggestions: int = 3
 
 
@@ -67,8 +69,12 @@ class Thresholds:
 FIELD_WEIGHTS = {"question": 1.0, "topic": 0.7, "answer": 0.6}
 # How much the variant's side weighs against the message's side in a variant's score.
 VARIANT_SIDE = 0.55
+# How much a compound's part counts where only the compound is written (and back).
+PART_FACTOR = 0.5
+# How many times the size of a question a message may be before extra words stop counting.
+LONG_MESSAGE = 2.0
 # How much an entry's best variant weighs against the entry as a whole.
-VARIANT_VS_ENTRY = 0.75
+VARIANT_VS_ENTRY = 0.4
 
 
 class Outcome(str, Enum):
@@ -125,7 +131,7 @@ def _fuzzy_cutoff(length: int) -> float | None:
 
 
 class Vocabulary:
-    """Every term of the knowledge, with the entries' document frequencies."""
+    """Every word of the knowledge, for looking up what a user's word stands for."""
 
     INFLECTED = 0.92
 
@@ -135,7 +141,7 @@ class Vocabulary:
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
 
     def lookup(self, word: str) -> tuple[tuple[int, float], ...]:
-        """Terms that `word` may stand for, with a similarity 0–1, best first."""
+        """Words that `word` may stand for, with a similarity 0–1, best first."""
         cached = self._cache.get(word)
         if cached is not None:
             return cached
@@ -143,13 +149,13 @@ class Vocabulary:
         exact = self.ids.get(word)
         if exact is not None:
             found[exact] = 1.0
-        # terms that extend the word: kort → korte, kortet
+        # words that extend it: kort → korte, kortet
         lo = bisect.bisect_left(self.terms, word)
         hi = bisect.bisect_left(self.terms, word + "\uffff")
         for i in range(lo, min(hi, lo + 50)):
             if _inflection_ok(word, self.terms[i]):
                 found.setdefault(i, self.INFLECTED)
-        # terms the word extends: skattekortet → skattekort
+        # words it extends: skattekortet → skattekort
         for cut in range(max(4, len(word) - 3), len(word)):
             i = self.ids.get(word[:cut])
             if i is not None and _inflection_ok(word[:cut], word):
@@ -169,6 +175,40 @@ class Vocabulary:
         hits = self.lookup(word)
         return hits[0][1] if hits else 0.0
 
+    def split(self, word: str, fuzzy: bool = False) -> tuple[str, str] | None:
+        """Two known words that `word` is glued from (barnehage|plass, arbeid-s-avtale).
+
+        With `fuzzy`, the parts may be typos or inflections of known words.
+        """
+        if len(word) < 2 * MIN_PART:
+            return None
+        best: tuple[str, str] | None = None
+        best_rank: tuple = ()
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            tail_exact = tail in self.ids
+            if not (tail_exact or self._known(tail, fuzzy)):
+                continue
+            heads = [head] + [head[:-len(j)] for j in LINKS
+                              if head.endswith(j) and len(head) - len(j) >= MIN_PART]
+            for h in heads:
+                head_exact = h in self.ids
+                if not (head_exact or self._known(h, fuzzy)):
+                    continue
+                # exact parts first, then the most even split
+                rank = (tail_exact + head_exact, min(len(h), len(tail)), len(h))
+                if rank > best_rank:
+                    best, best_rank = (h, tail), rank
+        return best
+
+    def _known(self, part: str, fuzzy: bool) -> bool:
+        return part in self.ids or (fuzzy and self.best(part) >= 0.9)
+
+
+# Compound parts are at least this long; German and Norwegian linking letters.
+MIN_PART = 4
+LINKS = ("s", "e", "n", "en", "es")
+
 
 # --------------------------------------------------------------------------- index
 
@@ -181,16 +221,23 @@ class _ScopeIndex:
     variant_entry: np.ndarray  # variant -> entry position
     variant_text: list[str]
     variant_norm: np.ndarray  # sum of idf over each variant's distinct terms
-    variant_postings: dict[int, np.ndarray]  # term -> variants that contain it
+    entry_size: np.ndarray  # mean variant_norm of each entry
+    variant_postings: dict[int, tuple[np.ndarray, np.ndarray]]  # term -> (variants, factor)
     entry_postings: dict[int, tuple[np.ndarray, np.ndarray]]  # term -> (entries, field weight)
     positions: dict[str, int] = field(default_factory=dict)  # entry id -> position
 
 
+Hits = tuple[tuple[int, float], ...]  # (term id, similarity 0–1), best first
+
+
 @dataclass
 class _Word:
+    """A word of the message: the terms it may stand for, or its compound parts."""
+
     text: str
     weight: float
-    hits: tuple[tuple[int, float], ...]
+    hits: Hits
+    parts: tuple[Hits, ...] = ()  # a compound's parts; each must match for full credit
     optional: bool = False  # a place name: counts only where it matches
 
 
@@ -202,6 +249,7 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         region = knowledge.region
         self.stop = frozenset().union(*(stop_words(lang) for lang in region.languages))
+        self.lemmatizer = Lemmatizer(region.languages)
         self._places = _PlaceFinder(knowledge)
 
         texts: dict[str, list[str]] = {lang: [] for lang in region.languages}
@@ -212,23 +260,33 @@ class Matcher:
                 texts.setdefault(lang, []).append(a)
         self.languages = LanguageModel({lang: texts[lang] for lang in region.languages})
 
-        # Terms per entry and field; document frequency over entries.
-        fields: list[dict[str, set[str]]] = []
-        df: Counter = Counter()
+        # The words of each entry's fields, as dictionary forms.
+        raw_fields = []
         for e in knowledge.entries:
             topic_name = region.topics.get(e.topic, {})
-            f = {
-                "question": {w for qs in e.questions.values() for q in qs for w in self._terms(q)},
-                "topic": {w for name in topic_name.values() for w in self._terms(name)}
-                         | set(self._terms(e.topic.replace("-", " "))),
-                "answer": {w for a in e.answer.values() for w in self._terms(a)},
-            }
-            fields.append(f)
-            df.update(set().union(*f.values()))
-        self.vocabulary = Vocabulary(df)
+            raw_fields.append({
+                "question": {w for lang, qs in e.questions.items() for q in qs
+                             for w in self._raw(q, lang)},
+                "topic": {w for lang, name in topic_name.items() for w in self._raw(name, lang)}
+                         | set(self._raw(e.topic.replace("-", " "), None)),
+                "answer": {w for lang, a in e.answer.items() for w in self._raw(a, lang)},
+            })
+        self.vocabulary = Vocabulary(w for f in raw_fields for ws in f.values() for w in ws)
+        vocab = self.vocabulary
+        # A compound of two known words also stands, softly, for its parts.
+        self._parts: list[tuple[int, ...]] = [
+            tuple(vocab.ids[p] for p in (vocab.split(w) or ())) for w in vocab.terms]
+        df = np.zeros(len(vocab.terms))
+        for f in raw_fields:
+            seen = {vocab.ids[w] for ws in f.values() for w in ws}
+            seen |= {p for t in list(seen) for p in self._parts[t]}
+            df[list(seen)] += 1
         n = max(1, len(knowledge.entries))
-        self.idf = np.array([math.log(1 + n / df[t]) for t in self.vocabulary.terms])
-        self.unknown_idf = math.log(1 + n)
+        self._zipf = zipf_table(tuple(region.languages))
+        general = np.array([self._general(t) for t in vocab.terms])
+        with np.errstate(divide="ignore"):
+            self.idf = np.where(df > 0, np.log1p(n / np.maximum(df, 1)), 0.0) * general
+        self.unknown_idf = math.log1p(n)
 
         self._indexes: dict[str, _ScopeIndex] = {}
         by_scope: dict[str, list[int]] = {}
@@ -236,100 +294,125 @@ class Matcher:
             by_scope.setdefault(e.scope, []).append(i)
         for scope, idxs in by_scope.items():
             self._indexes[scope] = self._build_scope([knowledge.entries[i] for i in idxs],
-                                                     [fields[i] for i in idxs])
+                                                     [raw_fields[i] for i in idxs])
 
-    def _terms(self, text: str) -> list[str]:
-        return [w for w in words(text) if w not in self.stop and not w.isdigit() and len(w) > 1]
+    def _general(self, word: str) -> float:
+        return generality_factor(self._zipf.get(word, 0.0))
+
+    def _content(self, surface: str, lemma: str) -> bool:
+        return (surface not in self.stop and lemma not in self.stop
+                and not surface.isdigit() and len(surface) > 1)
+
+    def _raw(self, text: str, lang: str | None) -> list[str]:
+        """Content words of a text in `lang`, as dictionary forms: no stop words or numbers."""
+        toks = tokens(text)
+        lemmas = self.lemmatizer.lemmas(toks, lang)
+        return [lem for t, lem in zip(toks, lemmas) if self._content(fold(t), lem)]
 
     def _build_scope(self, entries: list[Entry], fields: list[dict[str, set[str]]]) -> _ScopeIndex:
         ids = self.vocabulary.ids
         variant_entry, variant_text, variant_norm = [], [], []
-        vpost: dict[int, list[int]] = {}
+        vpost: dict[int, dict[int, float]] = {}
         epost: dict[int, dict[int, float]] = {}
         for pos, (e, f) in enumerate(zip(entries, fields)):
-            for name in ("answer", "topic", "question"):  # later fields overwrite: max weight
-                for t in f[name]:
-                    epost.setdefault(ids[t], {})[pos] = FIELD_WEIGHTS[name]
-            for qs in e.questions.values():
+            for name in ("answer", "topic", "question"):
+                weight = FIELD_WEIGHTS[name]
+                for w in f[name]:
+                    t = ids[w]
+                    for term, factor in ((t, 1.0), *((p, PART_FACTOR) for p in self._parts[t])):
+                        d = epost.setdefault(term, {})
+                        d[pos] = max(d.get(pos, 0.0), weight * factor)
+            for lang, qs in e.questions.items():
                 for q in qs:
-                    terms = {ids[t] for t in self._terms(q)}
+                    terms = {ids[w] for w in self._raw(q, lang)}
                     if not terms:
                         continue
                     v = len(variant_entry)
                     variant_entry.append(pos)
                     variant_text.append(q)
-                    variant_norm.append(sum(self.idf[t] for t in terms))
+                    variant_norm.append(float(sum(self.idf[t] for t in terms)))
                     for t in terms:
-                        vpost.setdefault(t, []).append(v)
+                        vpost.setdefault(t, {})[v] = 1.0
+                        for p in self._parts[t]:
+                            vpost.setdefault(p, {}).setdefault(v, PART_FACTOR)
+        variant_entry_arr = np.array(variant_entry, dtype=np.int32)
+        norms = np.array(variant_norm, dtype=np.float64)
+        counts = np.bincount(variant_entry_arr, minlength=len(entries))
+        sizes = np.bincount(variant_entry_arr, weights=norms, minlength=len(entries))
+
+        def arrays(d: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+            return np.fromiter(d.keys(), np.int32, len(d)), np.fromiter(d.values(), np.float64, len(d))
+
         return _ScopeIndex(
             entries=entries,
-            variant_entry=np.array(variant_entry, dtype=np.int32),
+            variant_entry=variant_entry_arr,
             variant_text=variant_text,
-            variant_norm=np.array(variant_norm, dtype=np.float64),
-            variant_postings={t: np.array(v, dtype=np.int32) for t, v in vpost.items()},
-            entry_postings={t: (np.array(list(d), dtype=np.int32),
-                                np.array(list(d.values()), dtype=np.float64))
-                            for t, d in epost.items()},
+            variant_norm=norms,
+            entry_size=np.where(counts > 0, sizes / np.maximum(counts, 1), 1.0),
+            variant_postings={t: arrays(d) for t, d in vpost.items()},
+            entry_postings={t: arrays(d) for t, d in epost.items()},
             positions={e.id: i for i, e in enumerate(entries)},
         )
 
     # ----------------------------------------------------------------- query side
 
-    def _words(self, raw: list[str], place_words: set[int]) -> list[_Word]:
+    def _words(self, raw: list[str], lemmas: list[str], place_words: set[int]) -> list[_Word]:
         vocab = self.vocabulary
-        kept = [(i, w) for i, w in enumerate(raw)
-                if w not in self.stop and not w.isdigit() and len(w) > 1]
+        kept = [(i, raw[i] if i in place_words else lem) for i, lem in enumerate(lemmas)
+                if self._content(raw[i], lem)]
         out: list[_Word] = []
         j = 0
         while j < len(kept):
             i, w = kept[j]
-            # Two words that are one known term: "steuer karte", "barne hage".
+            # Two words that are one known word: "steuer karte", "barne hage".
             if j + 1 < len(kept) and kept[j + 1][0] == i + 1:
                 joined = w + kept[j + 1][1]
                 if vocab.best(joined) >= 0.9 and max(vocab.best(w), vocab.best(kept[j + 1][1])) < 0.9:
                     out.append(self._word(joined))
                     j += 2
                     continue
-            if i in place_words:
-                word = self._word(w)
-                word.optional = True
-                out.append(word)
-            else:
-                out.extend(self._split(w))
+            word = self._word(w)
+            word.optional = i in place_words
+            out.append(word)
             j += 1
         return out
 
     def _word(self, w: str) -> _Word:
-        hits = self.vocabulary.lookup(w)
-        weight = self.idf[hits[0][0]] if hits else self.unknown_idf
-        return _Word(w, float(weight), hits)
-
-    def _split(self, w: str) -> list[_Word]:
-        """The word, or its two parts when it is a compound of known terms."""
-        whole = self._word(w)
-        if len(w) < 7 or (whole.hits and whole.hits[0][1] >= 0.9):
-            return [whole]
-        best_parts, best_sim = None, 0.0
-        for cut in range(3, len(w) - 2):
-            head, tail = w[:cut], w[cut:]
-            head_sim = self.vocabulary.best(head)
-            if head_sim < 0.9 and head[-1] in "se" and len(head) > 4:
-                head_sim = self.vocabulary.best(head[:-1])  # linking s/e: arbeidsgiver
-            if head_sim < 0.9:
-                continue
-            tail_sim = self.vocabulary.best(tail)
-            if tail_sim >= 0.85 and min(head_sim, tail_sim) > best_sim:
-                best_parts, best_sim = (head, tail), min(head_sim, tail_sim)
-        if best_parts is None or (whole.hits and whole.hits[0][1] >= best_sim):
-            return [whole]
-        parts = [self._word(p) for p in best_parts]
-        if parts[0].hits == () and best_parts[0][-1] in "se":
-            parts[0] = self._word(best_parts[0][:-1])
-        for p in parts:
-            p.weight = whole.weight / 2 if whole.hits else max(p.weight, whole.weight / 2)
-        return parts
+        """What a user's word may stand for: known words, and a compound's parts."""
+        vocab = self.vocabulary
+        hits = vocab.lookup(w)
+        if hits and hits[0][1] >= 0.9:
+            best, sim = hits[0]
+            parts = tuple(((p, sim),) for p in self._parts[best])
+            return _Word(w, float(self.idf[best]), hits, parts)
+        split = vocab.split(w, fuzzy=True)
+        if split is not None:
+            parts = tuple(vocab.lookup(p) for p in split)
+            weight = max(float(self.idf[h[0][0]]) for h in parts)
+            return _Word(w, weight, hits, parts)
+        if hits:
+            return _Word(w, float(self.idf[hits[0][0]]), hits)
+        return _Word(w, self.unknown_idf * self._general(w), ())
 
     # ----------------------------------------------------------------- scoring
+
+    @staticmethod
+    def _spread(postings: dict, hits: Hits, size: int) -> np.ndarray:
+        """Best similarity × factor of any of `hits` in each variant (or entry)."""
+        out = np.zeros(size)
+        for t, sim in hits:
+            p = postings.get(t)
+            if p is not None:
+                idx, factor = p
+                np.maximum.at(out, idx, sim * factor)
+        return out
+
+    def _credit(self, postings: dict, word: _Word, size: int) -> np.ndarray:
+        credit = self._spread(postings, word.hits, size)
+        if word.parts:
+            both = np.mean([self._spread(postings, h, size) for h in word.parts], axis=0)
+            credit = np.maximum(credit, both)
+        return credit
 
     def _score_scope(self, index: _ScopeIndex, qwords: list[_Word],
                      hidden: set[str]) -> list[Candidate]:
@@ -344,41 +427,38 @@ class Matcher:
         ent_den = np.full(ne, required)
         term_best: dict[int, float] = {}
         for w in qwords:
-            per_variant = np.zeros(nv)
-            per_entry = np.zeros(ne)
-            for t, sim in w.hits:
+            for t, sim in (*w.hits, *(h for part in w.parts for h in part)):
                 if sim > term_best.get(t, 0.0):
                     term_best[t] = sim
-                vs = index.variant_postings.get(t)
-                if vs is not None:
-                    per_variant[vs] = np.maximum(per_variant[vs], sim)
-                ep = index.entry_postings.get(t)
-                if ep is not None:
-                    es, fw = ep
-                    per_entry[es] = np.maximum(per_entry[es], sim * fw)
+            per_variant = self._credit(index.variant_postings, w, nv)
+            per_entry = self._credit(index.entry_postings, w, ne)
             msg_num += w.weight * per_variant
             ent_num += w.weight * per_entry
             if w.optional:
                 msg_den += w.weight * per_variant
                 ent_den += w.weight * per_entry
+        # A long message may say more than its question: beyond LONG_MESSAGE times the
+        # size of the question it is compared with, unmatched words stop counting against it.
+        msg_den = np.minimum(msg_den, LONG_MESSAGE * index.variant_norm)
+        ent_den = np.minimum(ent_den, LONG_MESSAGE * index.entry_size)
         var_num = np.zeros(nv)
         for t, sim in term_best.items():
-            vs = index.variant_postings.get(t)
-            if vs is not None:
-                var_num[vs] += self.idf[t] * sim
+            p = index.variant_postings.get(t)
+            if p is not None:
+                idx, factor = p
+                np.add.at(var_num, idx, self.idf[t] * sim * factor)
         with np.errstate(divide="ignore", invalid="ignore"):
-            msg_side = np.where(msg_den > 0, msg_num / msg_den, 0.0)
-            ent_side = np.where(ent_den > 0, ent_num / ent_den, 0.0)
-        var_side = np.minimum(1.0, var_num / index.variant_norm)
-        variant_score = np.sqrt(np.clip(msg_side, 0, 1) ** (1 - VARIANT_SIDE) *
-                                np.clip(var_side, 0, 1) ** VARIANT_SIDE) ** 2
+            msg_side = np.clip(np.where(msg_den > 0, msg_num / msg_den, 0.0), 0, 1)
+            ent_side = np.clip(np.where(ent_den > 0, ent_num / ent_den, 0.0), 0, 1)
+            var_side = np.clip(np.where(index.variant_norm > 0, var_num / index.variant_norm, 0.0), 0, 1)
+        variant_score = msg_side ** (1 - VARIANT_SIDE) * var_side ** VARIANT_SIDE
         # best variant of each entry
-        best_variant = np.full(ne, -1, dtype=np.int64)
-        best_score = np.full(ne, -1.0)
         order = np.argsort(variant_score, kind="stable")
+        best_variant = np.zeros(ne, dtype=np.int64)
+        best_score = np.zeros(ne)
         best_score[index.variant_entry[order]] = variant_score[order]
         best_variant[index.variant_entry[order]] = order
-        total = VARIANT_VS_ENTRY * best_score + (1 - VARIANT_VS_ENTRY) * np.clip(ent_side, 0, 1)
+        total = VARIANT_VS_ENTRY * best_score + (1 - VARIANT_VS_ENTRY) * ent_side
         out = []
         for pos in np.nonzero(total > 0)[0]:
             e = index.entries[pos]
@@ -407,11 +487,12 @@ class Matcher:
     def match(self, text: str, municipality: str | None = None,
               language: str | None = None, limit: int = 5) -> Match:
         """Rank and decide for one message from a user in `municipality`."""
-        raw = words(text)
+        toks = tokens(text)
+        raw = [fold(t) for t in toks]
         guess: Guess = self.languages.guess(raw, preferred=language)
         named, place_words = self._places.find(raw)
         used_municipality = named or municipality
-        qwords = self._words(raw, place_words)
+        qwords = self._words(raw, self.lemmatizer.lemmas(toks, guess.language), place_words)
         if not any(not w.optional for w in qwords):
             qwords = [w for w in qwords if w.hits]  # only a place name: match on it
         candidates = self.rank(qwords, used_municipality) if qwords else []

@@ -28,10 +28,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def words(text: str) -> list[str]:
-    """Folded words; hyphenated words split, except letter-prefixes such as d-nummer."""
+def tokens(text: str) -> list[str]:
+    """Lower-case words with their diacritics; hyphenated words split, except
+    letter-prefixes such as d-nummer."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
     out: list[str] = []
-    for match in _WORD.finditer(fold(text)):
+    for match in _WORD.finditer(text):
         word = match.group()
         if "-" not in word:
             out.append(word)
@@ -42,6 +44,11 @@ def words(text: str) -> list[str]:
         else:
             out.extend(parts)
     return out
+
+
+def words(text: str) -> list[str]:
+    """Folded words (see `tokens`), one for each token."""
+    return [fold(t) for t in tokens(text)]
 
 
 def normalize(text: str) -> str:

@@ -1,0 +1,209 @@
+"""The `vertskap` command: chat, ask, validate, check.
+
+Exit codes: 0 clean, 1 findings or failed cases, 2 usage errors (click's).
+Library exceptions become one clear message here; no traceback reaches a
+coordinator.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.findings import Finding, Level, has_errors
+from bot.i18n import CatalogMissing
+from bot.knowledge import KnowledgeError
+
+KNOWLEDGE_HELP = "The knowledge folder (default: $VERTSKAP_KNOWLEDGE or the shipped knowledge/)."
+
+
+def _knowledge_option(f):
+    return click.option("--knowledge", "knowledge_dir", type=click.Path(path_type=Path),
+                        default=None, help=KNOWLEDGE_HELP)(f)
+
+
+def _knowledge_path(knowledge_dir: Path | None) -> Path:
+    from bot.services import default_knowledge
+
+    return knowledge_dir or default_knowledge()
+
+
+def _echo_findings(findings: list[Finding], err: bool = True) -> None:
+    for f in findings:
+        click.echo(str(f), err=err)
+
+
+def _summary(findings: list[Finding]) -> str:
+    errors = sum(f.level is Level.ERROR for f in findings)
+    warnings = len(findings) - errors
+    return f"{errors} error(s), {warnings} warning(s)"
+
+
+def _services(knowledge_dir: Path | None):
+    """Load the services, or exit 1 with the findings that stop it."""
+    from bot.services import load_services
+
+    path = _knowledge_path(knowledge_dir)
+    try:
+        return load_services(path)
+    except KnowledgeError as exc:
+        errors = [f for f in exc.findings if f.level is Level.ERROR]
+        _echo_findings(errors)
+        click.echo(f"{path}: the knowledge has {_summary(errors)}; fix them and try again "
+                   "(vertskap validate lists everything)", err=True)
+        sys.exit(1)
+    except CatalogMissing as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Vertskap: the newcomer assistant for Midt-Troms."""
+
+
+@main.command()
+@_knowledge_option
+@click.option("--municipality", "-m", default=None, help="Start as a user of this municipality id.")
+@click.option("--lang", "-l", default=None, help="Start in this language (nb, en, de, …).")
+def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None) -> None:
+    """Chat with the assistant in the terminal (no Telegram token needed)."""
+    from bot.console import chat as run_chat
+    from bot.dialogue import Engine
+
+    services = _services(knowledge_dir)
+    region = services.knowledge.region
+    if municipality and region.municipality(municipality) is None:
+        raise click.BadParameter(f"unknown municipality '{municipality}'; choose one of "
+                                 + ", ".join(m.id for m in region.municipalities),
+                                 param_hint="--municipality")
+    if lang and lang not in region.languages:
+        raise click.BadParameter(f"unknown language '{lang}'; choose one of "
+                                 + ", ".join(region.languages), param_hint="--lang")
+    click.echo("Vertskap – type your question; a number presses a button; /quit ends.\n")
+    run_chat(Engine(services), read=lambda prompt: input(prompt), write=click.echo,
+             municipality=municipality, language=lang)
+
+
+@main.command()
+@click.argument("question")
+@_knowledge_option
+@click.option("--municipality", "-m", default=None, help="The user's chosen municipality id.")
+@click.option("--lang", "-l", default=None, help="The user's chosen language.")
+@click.option("--explain", is_flag=True, help="Show the outcome and the top candidates with scores.")
+def ask(question: str, knowledge_dir: Path | None, municipality: str | None, lang: str | None,
+        explain: bool) -> None:
+    """Ask one question and print the reply (or, with --explain, why)."""
+    from bot.console import render
+    from bot.dialogue import Engine, TextMessage, UserState
+
+    services = _services(knowledge_dir)
+    if explain:
+        match = services.matcher.match(question, municipality=municipality, language=lang)
+        click.echo(explain_match(match, services.matcher.thresholds))
+        return
+    engine = Engine(services)
+    state = UserState(language=lang, municipality=municipality, onboarded=True)
+    turn = engine.handle(state, TextMessage(question))
+    click.echo(render(turn.replies, []))
+
+
+def explain_match(match, thresholds) -> str:
+    where = match.municipality or "none"
+    if match.municipality_from_text:
+        where += " (named in the text)"
+    lines = [
+        f"outcome:      {match.outcome.value}"
+        + (f" ({match.entry.key})" if match.entry else "")
+        + (f" suggestions: {', '.join(e.key for e in match.suggestions)}" if match.suggestions else ""),
+        f"language:     {match.language} ({'detected' if match.language_certain else 'unclear: chosen or best guess'})",
+        f"municipality: {where}",
+        f"words:        {' '.join(match.words) or '(none)'}",
+        f"thresholds:   answer ≥ {thresholds.answer:g} and ahead by ≥ {thresholds.margin:g} "
+        f"(or ≥ {thresholds.sure:g}); suggest ≥ {thresholds.suggest:g} within {thresholds.suggest_window:g}",
+        "",
+        "  #  score  message  variant  entry  candidate                     best question variant",
+    ]
+    for i, c in enumerate(match.candidates, 1):
+        lines.append(f"{i:>3}  {c.score:5.1f}  {c.message_side:7.1f}  {c.variant_side:7.1f}  "
+                     f"{c.entry_side:5.1f}  {c.entry.key:<28}  {c.variant}")
+    if not match.candidates:
+        lines.append("  (no candidate shares a word with the question)")
+    return "\n".join(lines)
+
+
+@main.command()
+@_knowledge_option
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def validate(knowledge_dir: Path | None, strict: bool, as_json: bool) -> None:
+    """Check a knowledge folder and list every problem with file, line and column."""
+    from bot.validation import validate as run_validate
+
+    path = _knowledge_path(knowledge_dir)
+    findings = run_validate(path)
+    failed = has_errors(findings) or (strict and bool(findings))
+    if as_json:
+        click.echo(json.dumps({"findings": [f.as_dict() for f in findings],
+                               "summary": {"errors": sum(f.level is Level.ERROR for f in findings),
+                                           "warnings": sum(f.level is Level.WARNING for f in findings),
+                                           "passed": not failed}}, ensure_ascii=False, indent=1))
+    else:
+        _echo_findings(findings, err=False)
+        verdict = "FAILED" if failed else "ok"
+        click.echo(f"{path}: {_summary(findings)} – {verdict}")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@_knowledge_option
+@click.option("--cases", "cases_files", type=click.Path(path_type=Path), multiple=True,
+              help="A cases file (repeatable; default: every .yaml in <knowledge>/tests/).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (docs: knowledge-format.md).")
+@click.option("--failures-only", is_flag=True, help="List only the cases that failed.")
+def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bool,
+          failures_only: bool) -> None:
+    """Run test questions against the knowledge; exit 1 if any case fails."""
+    from bot.cases import check_cases, read_cases
+
+    services = _services(knowledge_dir)
+    if not cases_files:
+        tests = services.knowledge.root / "tests"
+        cases_files = tuple(sorted(tests.glob("*.yaml"))) if tests.is_dir() else ()
+        if not cases_files:
+            raise click.UsageError(f"no cases file given and none found in {tests}; use --cases FILE")
+    cases, problems = [], []
+    for path in cases_files:
+        if not path.is_file():
+            raise click.BadParameter(f"'{path}' does not exist", param_hint="--cases")
+        found, findings = read_cases(path)
+        cases += found
+        problems += findings
+    _echo_findings(problems)
+    results = check_cases(services.matcher, cases)
+    passed = sum(r.passed for r in results)
+    by_status: dict[str, int] = {}
+    for r in results:
+        by_status[r.status.value] = by_status.get(r.status.value, 0) + 1
+    if as_json:
+        doc = {"cases": [r.as_dict() for r in results],
+               "summary": {"cases": len(results), "passed": passed, "failed": len(results) - passed,
+                           "by_status": by_status, "case_file_errors": len(problems)}}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            if r.passed and failures_only:
+                continue
+            got = r.got or (", ".join(r.suggestions) if r.suggestions else "-")
+            where = f" [{r.case.municipality}]" if r.case.municipality else ""
+            click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.case.text!r}{where}: expected "
+                       f"{r.case.expect}, got {r.status.value} {got} ({r.language}, {r.score:.0f})")
+        click.echo(f"{passed}/{len(results)} cases passed")
+    sys.exit(0 if passed == len(results) and not problems else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -274,8 +274,8 @@ class Engine:
             shown = next((x for x in (fallback, *entry.answer) if x in entry.answer), fallback)
             text = self._(lang, N_("This answer is not available in {language} yet; here it is "
                                    "in {fallback}."),
-                          language=self.services.i18n.language_name(lang),
-                          fallback=self.services.i18n.language_name(shown)) + "\n\n" + text
+                          language=self.services.i18n.language_name(lang, lang),
+                          fallback=self.services.i18n.language_name(shown, lang)) + "\n\n" + text
         buttons = ((Button("👍", self._entry_data("f+", entry)),
                     Button("👎", self._entry_data("f-", entry))),)
         return Reply(text, links=entry.links, buttons=buttons,

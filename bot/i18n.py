@@ -61,10 +61,10 @@ class I18n:
         catalog = self._catalogs.get(lang) or self._catalogs[self.languages[0]]
         return catalog.ngettext(singular, plural, n).format(n=n, **values)
 
-    def language_name(self, lang: str) -> str:
-        """The language's own name ('norsk bokmål', 'Deutsch'), from Babel's data."""
+    def language_name(self, lang: str, in_language: str | None = None) -> str:
+        """The language's name in `in_language`, by default its own ('Deutsch'), from Babel."""
         try:
-            name = Locale.parse(lang).get_display_name(lang) or lang
+            name = Locale.parse(lang).get_display_name(in_language or lang) or lang
         except (ValueError, UnknownLocaleError):
             return lang
         return name[:1].upper() + name[1:]

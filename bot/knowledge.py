@@ -98,31 +98,46 @@ def parse_yaml(path: Path, name: str, findings: list[Finding]) -> Document | Non
     except OSError as exc:
         findings.append(Finding(name, 1, 1, Level.ERROR, f"cannot read the file: {exc.strerror}"))
         return None
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader rejects control characters here already
         node = loader.get_single_node()
+        doc = Document(path=path, name=name, data=None)
+        if node is not None:
+            doc.data = _to_python(node, (), doc, loader, findings)
+        return doc
+    except RecursionError:
+        findings.append(Finding(name, 1, 1, Level.ERROR,
+                                "the file nests too deeply, or an alias (*name) refers to itself; "
+                                "write the values out plainly"))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
         hint = ""
-        if "\t" in text and "tab" in problem:
+        if "\t" in text and ("tab" in problem or "'\\t'" in problem):  # PyYAML shows a tab as '\t'
             hint = "; indent with spaces, not tabs"
         elif "mapping values are not allowed" in problem:
             hint = "; a text with ': ' in it needs quotes around it"
+        elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+            hint = ("; inside [ … ] or { … } a text with '?', ',' or ':' needs quotes around it, "
+                    "or write the list with one '- ' line per text")
         findings.append(Finding(name, line, column, Level.ERROR, f"YAML syntax error: {problem}{hint}"))
+        return None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        findings.append(Finding(name, line, column, Level.ERROR,
+                                f"the file contains the control character #x{exc.character:04x}, "
+                                "which YAML does not allow; delete it"))
         return None
     except yaml.YAMLError as exc:
         findings.append(Finding(name, 1, 1, Level.ERROR, f"YAML error: {exc}"))
         return None
     finally:
-        loader.dispose()
-    doc = Document(path=path, name=name, data=None)
-    if node is None:
-        doc.data = None
-        return doc
-    doc.data = _to_python(node, (), doc, loader, findings)
-    return doc
+        if loader is not None:
+            loader.dispose()
 
 
 def _to_python(node: yaml.Node, path: KeyPath, doc: Document, loader: _Loader,
@@ -150,7 +165,7 @@ def _to_python(node: yaml.Node, path: KeyPath, doc: Document, loader: _Loader,
                 for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.YAMLError:
+    except Exception:  # e.g. `!!int abc` raises ValueError; keep what the person wrote
         return str(node.value)
 
 

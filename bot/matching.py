@@ -420,7 +420,7 @@ class Matcher:
         ne = len(index.entries)
         if nv == 0:
             return []
-        required = sum(w.weight for w in qwords if not w.optional)
+        required = float(sum(w.weight for w in qwords if not w.optional))
         msg_num = np.zeros(nv)
         msg_den = np.full(nv, required)
         ent_num = np.zeros(ne)
@@ -493,9 +493,9 @@ class Matcher:
         named, place_words = self._places.find(raw)
         used_municipality = named or municipality
         qwords = self._words(raw, self.lemmatizer.lemmas(toks, guess.language), place_words)
-        if not any(not w.optional for w in qwords):
-            qwords = [w for w in qwords if w.hits]  # only a place name: match on it
-        candidates = self.rank(qwords, used_municipality) if qwords else []
+        # A message that only names a place asks nothing we could answer.
+        has_subject = any(not w.optional for w in qwords)
+        candidates = self.rank(qwords, used_municipality) if has_subject else []
         lang = guess.language
         if not guess.certain and language is None and candidates:
             lang = self._variant_language(candidates[0]) or lang

@@ -1,0 +1,37 @@
+from pathlib import Path
+
+import pytest
+
+from bot.dialogue import Engine
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
+from bot.services import load_services
+
+HERE = Path(__file__).resolve().parent
+REGION = HERE / "fixtures" / "region"
+ROOT = HERE.parent
+
+
+@pytest.fixture(scope="session")
+def region_dir() -> Path:
+    return REGION
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    return load_knowledge(REGION)
+
+
+@pytest.fixture(scope="session")
+def matcher(knowledge) -> Matcher:
+    return Matcher(knowledge)
+
+
+@pytest.fixture(scope="session")
+def services():
+    return load_services(REGION)
+
+
+@pytest.fixture()
+def engine(services) -> Engine:
+    return Engine(services)

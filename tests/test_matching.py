@@ -1,0 +1,121 @@
+"""The matcher's behaviours, on the small region in fixtures/region."""
+
+import pytest
+
+from bot.matching import Matcher, Outcome, Thresholds
+
+
+def answered(matcher, text, **kw):
+    m = matcher.match(text, **kw)
+    assert m.outcome is Outcome.ANSWERED, (text, m.outcome, [(c.entry.key, c.score) for c in m.candidates])
+    return m
+
+
+@pytest.mark.parametrize("text", [
+    "Hvordan får jeg skattekort?",
+    "hvordan far jeg skattekort",           # no æøå
+    "skattekrot bestille hvor",             # typo
+    "skattekortet mitt",                    # inflected
+    "how do i get a tax card",
+    "Steuerkarte beantragen",
+    "steuerkarte",
+])
+def test_tax_card_questions_are_answered_by_the_tax_card(matcher, text):
+    assert answered(matcher, text).entry.id == "tax-card"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Hvordan får jeg skattekort?", "nb"),
+    ("when is the tax return deadline", "en"),
+    ("Wann muss ich die Steuererklärung abgeben?", "de"),
+    ("wann muss ich die steuererklarung abgeben", "de"),
+])
+def test_the_reply_language_is_the_language_of_the_message(matcher, text, lang):
+    m = matcher.match(text, language="en" if lang != "en" else "nb")
+    assert (m.language, m.language_certain) == (lang, True)
+
+
+def test_an_unclear_language_falls_back_to_the_users_choice(matcher):
+    m = matcher.match("Bardu", language="de")
+    assert (m.language, m.language_certain) == ("de", False)
+
+
+def test_compound_words_match_their_parts(matcher):
+    # 'Kindergartenplatz' is in the knowledge; the user writes the parts apart.
+    assert answered(matcher, "Platz im Kindergarten beantragen").entry.id == "kindergarten-place"
+    # ... and a compound that is not in the knowledge, of two words that are.
+    assert answered(matcher, "fastlegebytte").entry.id == "gp"
+
+
+@pytest.mark.parametrize("text, municipality", [
+    ("barnehage i Finnsnes", "senja"),
+    ("kindergarten in finnsnes", "senja"),
+    ("barnehage på Silsand", "senja"),
+    ("Kindergartenplatz in Lenvik", "senja"),
+    ("lege på Setermoen", "bardu"),
+    ("fastlege i Bardus sentrum", "bardu"),        # genitive
+    ("fastlege i Sætermoen", "bardu"),             # fuzzy spelling
+])
+def test_a_place_named_in_the_message_decides_the_municipality(matcher, text, municipality):
+    m = matcher.match(text, municipality="malselv")
+    assert (m.municipality, m.municipality_from_text) == (municipality, True)
+
+
+def test_a_municipality_override_answers_there_and_the_common_entry_elsewhere(matcher):
+    assert answered(matcher, "how do I get a GP", municipality="bardu").entry.key == "bardu/gp"
+    assert answered(matcher, "how do I get a GP", municipality="senja").entry.key == "common/gp"
+    assert answered(matcher, "how do I get a GP").entry.key == "common/gp"
+    assert answered(matcher, "barnehageplass", municipality="senja").entry.key == "senja/kindergarten-place"
+
+
+def test_a_local_entry_does_not_leak_into_other_municipalities(matcher):
+    assert answered(matcher, "eiendomsskatt", municipality="malselv").entry.key == "malselv/property-tax"
+    assert answered(matcher, "eiendomsskatt Bardufoss").entry.key == "malselv/property-tax"
+    for elsewhere in ("senja", "bardu", None):
+        m = matcher.match("eiendomsskatt", municipality=elsewhere)
+        assert m.entry is None or m.entry.id != "property-tax"
+
+
+@pytest.mark.parametrize("text", [
+    "what's the weather like tomorrow",
+    "hvor kjøper jeg fiskekort",
+    "best pizza in town",
+    "asdfgh",
+    "???",
+    "",
+    "😀😀",
+])
+def test_out_of_scope_messages_are_not_answered(matcher, text):
+    assert matcher.match(text).outcome is not Outcome.ANSWERED
+
+
+def test_an_ambiguous_message_gets_suggestions_best_first(matcher):
+    m = matcher.match("skatt")
+    assert m.outcome is Outcome.SUGGESTED
+    assert {e.id for e in m.suggestions} >= {"tax-card", "tax-return"}
+    assert len(m.suggestions) <= matcher.thresholds.max_suggestions
+
+
+def test_a_long_chatty_message_is_answered_by_the_question_in_it(matcher):
+    text = ("Hi! I just moved here from Lithuania and start at the fish factory on monday. "
+            "My boss says I need a tax card before the first salary, how do I get one? thanks")
+    assert answered(matcher, text).entry.id == "tax-card"
+
+
+def test_scores_are_0_to_100_and_ranked(matcher):
+    m = matcher.match("tax card")
+    scores = [c.score for c in m.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+
+
+def test_thresholds_decide_the_outcome(knowledge):
+    strict = Matcher(knowledge, Thresholds(answer=100.1, sure=100.1, suggest=101))
+    assert strict.match("Hvordan får jeg skattekort?").outcome is Outcome.FALLBACK
+    lenient = Matcher(knowledge, Thresholds(answer=1, margin=0, suggest=1))
+    assert lenient.match("skatt").outcome is Outcome.ANSWERED
+
+
+def test_never_raises_on_strange_input(matcher):
+    for text in ["\u202eevil", "a" * 5000, "\x00\x01", "ß" * 10, "-" * 40, "d-", "1234 5678"]:
+        matcher.match(text)

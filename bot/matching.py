@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
@@ -48,10 +49,8 @@ class Thresholds:
     """The score cut-offs (0–100) that turn a ranking into an outcome.
 
     answer:          the best entry needs at least this score to be answered ...
-    margin:          ... and must lead the second-best entry by this much;
-    sure:            at or above this score the margin is not required (two
-                     entries that both fit perfectly are still ambiguous, so
-                     `sure` should stay near 100);
+    margin:          ... and must lead the second-best entry by this much (two
+                     entries that both fit perfectly are ambiguous, however high);
     suggest:         entries scoring this or more may be offered as "did you mean";
     suggest_window:  only entries within this distance of the best are offered;
     max_suggestions: at most this many suggestions.
@@ -59,7 +58,6 @@ class Thresholds:
 
     answer: float = 48.0
     margin: float = 8.0
-    sure: float = 97.0
     suggest: float = 22.0
     suggest_window: float = 30.0
     max_suggestions: int = 3
@@ -75,6 +73,9 @@ PART_FACTOR = 0.5
 LONG_MESSAGE = 2.0
 # How much an entry's best variant weighs against the entry as a whole.
 VARIANT_VS_ENTRY = 0.4
+
+
+_BRACKETS = re.compile(r"\([^()]*\)")
 
 
 class Outcome(str, Enum):
@@ -238,6 +239,7 @@ class _Word:
     weight: float
     hits: Hits
     parts: tuple[Hits, ...] = ()  # a compound's parts; each must match for full credit
+    split: bool = False  # the word itself is unknown: only its parts stand for it
     optional: bool = False  # a place name: counts only where it matches
 
 
@@ -257,7 +259,9 @@ class Matcher:
             for lang, qs in e.questions.items():
                 texts.setdefault(lang, []).extend(qs)
             for lang, a in e.answer.items():
-                texts.setdefault(lang, []).append(a)
+                # Answers give the Norwegian term in brackets, "tax card (skattekort)":
+                # that is not the answer's language, so it does not train it.
+                texts.setdefault(lang, []).append(_BRACKETS.sub(" ", a))
         self.languages = LanguageModel({lang: texts[lang] for lang in region.languages})
 
         # The words of each entry's fields, as dictionary forms.
@@ -389,7 +393,7 @@ class Matcher:
         if split is not None:
             parts = tuple(vocab.lookup(p) for p in split)
             weight = max(float(self.idf[h[0][0]]) for h in parts)
-            return _Word(w, weight, hits, parts)
+            return _Word(w, weight, hits, parts, split=True)
         if hits:
             return _Word(w, float(self.idf[hits[0][0]]), hits)
         return _Word(w, self.unknown_idf * self._general(w), ())
@@ -427,7 +431,8 @@ class Matcher:
         ent_den = np.full(ne, required)
         term_best: dict[int, float] = {}
         for w in qwords:
-            for t, sim in (*w.hits, *(h for part in w.parts for h in part)):
+            # A known compound's parts add nothing to the variant side: the whole counts.
+            for t, sim in (*w.hits, *(h for part in w.parts if w.split for h in part)):
                 if sim > term_best.get(t, 0.0):
                     term_best[t] = sim
             per_variant = self._credit(index.variant_postings, w, nv)
@@ -453,11 +458,13 @@ class Matcher:
             var_side = np.clip(np.where(index.variant_norm > 0, var_num / index.variant_norm, 0.0), 0, 1)
         variant_score = msg_side ** (1 - VARIANT_SIDE) * var_side ** VARIANT_SIDE
         # best variant of each entry
-        order = np.argsort(variant_score, kind="stable")
+        order = np.lexsort((variant_score, index.variant_entry))  # by entry, then score
+        grouped = index.variant_entry[order]
+        last = np.r_[grouped[1:] != grouped[:-1], True]  # each entry's best variant
         best_variant = np.zeros(ne, dtype=np.int64)
         best_score = np.zeros(ne)
-        best_score[index.variant_entry[order]] = variant_score[order]
-        best_variant[index.variant_entry[order]] = order
+        best_variant[grouped[last]] = order[last]
+        best_score[grouped[last]] = variant_score[order[last]]
         total = VARIANT_VS_ENTRY * best_score + (1 - VARIANT_VS_ENTRY) * ent_side
         out = []
         for pos in np.nonzero(total > 0)[0]:
@@ -516,7 +523,7 @@ class Matcher:
             return Outcome.FALLBACK, []
         best = candidates[0].score
         second = candidates[1].score if len(candidates) > 1 else 0.0
-        if best >= th.answer and (best - second >= th.margin or best >= th.sure):
+        if best >= th.answer and best - second >= th.margin:
             return Outcome.ANSWERED, []
         close = [c.entry for c in candidates
                  if c.score >= th.suggest and best - c.score <= th.suggest_window]

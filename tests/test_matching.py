@@ -110,7 +110,7 @@ def test_scores_are_0_to_100_and_ranked(matcher):
 
 
 def test_thresholds_decide_the_outcome(knowledge):
-    strict = Matcher(knowledge, Thresholds(answer=100.1, sure=100.1, suggest=101))
+    strict = Matcher(knowledge, Thresholds(answer=100.1, suggest=101))
     assert strict.match("Hvordan får jeg skattekort?").outcome is Outcome.FALLBACK
     lenient = Matcher(knowledge, Thresholds(answer=1, margin=0, suggest=1))
     assert lenient.match("skatt").outcome is Outcome.ANSWERED

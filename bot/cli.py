@@ -122,7 +122,8 @@ def explain_match(match, thresholds) -> str:
         f"language:     {match.language} ({'detected' if match.language_certain else 'unclear: chosen or best guess'})",
         f"municipality: {where}",
         f"words:        {' '.join(match.words) or '(none)'}",
-        f"thresholds:   answer ≥ {thresholds.answer:g} and ahead by ≥ {thresholds.margin:g}; "
+        f"thresholds:   answer ≥ {thresholds.answer:g}, ahead by ≥ {thresholds.margin:g}, evidence "
+        f"≥ {thresholds.evidence:g}; "
         f"suggest ≥ {thresholds.suggest:g} within {thresholds.suggest_window:g}",
         "",
         "  #  score  message  variant  entry  candidate                     best question variant",

@@ -38,6 +38,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.frequency import generality_factor, zipf_table
+from bot import thesaurus
 from bot.knowledge import COMMON, Entry, Knowledge
 from bot.language import Guess, LanguageModel, stop_words
 from bot.lemmas import Lemmatizer
@@ -50,7 +51,10 @@ class Thresholds:
 
     answer:          the best entry needs at least this score to be answered ...
     margin:          ... and must lead the second-best entry by this much (two
-                     entries that both fit perfectly are ambiguous, however high);
+                     entries that both fit perfectly are ambiguous, however high) ...
+    evidence:        ... and its best question must match words of the message worth
+                     this share of one rare word (so that "thanks for the help"
+                     is not answered by the one entry that mentions "help");
     suggest:         entries scoring this or more may be offered as "did you mean";
     suggest_window:  only entries within this distance of the best are offered;
     max_suggestions: at most this many suggestions.
@@ -58,6 +62,7 @@ class Thresholds:
 
     answer: float = 48.0
     margin: float = 8.0
+    evidence: float = 0.3
     suggest: float = 22.0
     suggest_window: float = 30.0
     max_suggestions: int = 3
@@ -67,6 +72,8 @@ class Thresholds:
 FIELD_WEIGHTS = {"question": 1.0, "topic": 0.7, "answer": 0.6}
 # How much the variant's side weighs against the message's side in a variant's score.
 VARIANT_SIDE = 0.55
+# How much a synonym from the thesaurus counts, against the word itself.
+SYNONYM = 0.85
 # How much a compound's part counts where only the compound is written (and back).
 PART_FACTOR = 0.5
 # How many times the size of a question a message may be before extra words stop counting.
@@ -92,6 +99,7 @@ class Candidate:
     message_side: float  # share of the message covered by that variant, 0–100
     variant_side: float  # share of that variant covered by the message, 0–100
     entry_side: float  # share of the message covered by the whole entry, 0–100
+    evidence: float = 0.0  # weight of the message's words that the best variant matched
 
 
 @dataclass(frozen=True)
@@ -292,6 +300,19 @@ class Matcher:
             self.idf = np.where(df > 0, np.log1p(n / np.maximum(df, 1)), 0.0) * general
         self.unknown_idf = math.log1p(n)
 
+        # Thesaurus groups: every folded and lemmatised form of a member -> its groups,
+        # and each group -> the knowledge's words in it.
+        self._form_groups: dict[str, set[int]] = {}
+        for g, members in enumerate(thesaurus.groups()):
+            for member in members:
+                for form in {fold(member.lower()), *(self.lemmatizer.lemmas([member.lower()], lang)[0]
+                                                     for lang in self.lemmatizer.languages)}:
+                    self._form_groups.setdefault(form, set()).add(g)
+        self._group_terms: dict[int, tuple[int, ...]] = {}
+        for t, term in enumerate(vocab.terms):
+            for g in self._form_groups.get(term, ()):
+                self._group_terms[g] = (*self._group_terms.get(g, ()), t)
+
         self._indexes: dict[str, _ScopeIndex] = {}
         by_scope: dict[str, list[int]] = {}
         for i, e in enumerate(knowledge.entries):
@@ -382,21 +403,36 @@ class Matcher:
         return out
 
     def _word(self, w: str) -> _Word:
-        """What a user's word may stand for: known words, and a compound's parts."""
+        """What a user's word may stand for: known words, synonyms, a compound's parts."""
         vocab = self.vocabulary
         hits = vocab.lookup(w)
+        synonyms = self._synonym_hits(w, hits)
         if hits and hits[0][1] >= 0.9:
             best, sim = hits[0]
             parts = tuple(((p, sim),) for p in self._parts[best])
-            return _Word(w, float(self.idf[best]), hits, parts)
-        split = vocab.split(w, fuzzy=True)
-        if split is not None:
-            parts = tuple(vocab.lookup(p) for p in split)
-            weight = max(float(self.idf[h[0][0]]) for h in parts)
-            return _Word(w, weight, hits, parts, split=True)
-        if hits:
-            return _Word(w, float(self.idf[hits[0][0]]), hits)
+            return _Word(w, float(self.idf[best]), hits + synonyms, parts)
+        if not synonyms:
+            split = vocab.split(w, fuzzy=True)
+            if split is not None:
+                parts = tuple(vocab.lookup(p) for p in split)
+                weight = max(float(self.idf[h[0][0]]) for h in parts)
+                return _Word(w, weight, hits, parts, split=True)
+        every = tuple(sorted({**dict(synonyms), **dict(hits)}.items(), key=lambda kv: -kv[1]))
+        if every:
+            return _Word(w, float(self.idf[every[0][0]]), every)
         return _Word(w, self.unknown_idf * self._general(w), ())
+
+    def _synonym_hits(self, w: str, hits: Hits) -> Hits:
+        """The knowledge's words that mean the same as `w` (or as the word it matched)."""
+        group_ids = set(self._form_groups.get(w, ()))
+        if hits and hits[0][1] >= 0.9:
+            group_ids.update(self._form_groups.get(self.vocabulary.terms[hits[0][0]], ()))
+        if not group_ids:
+            return ()
+        own = {t for t, _ in hits}
+        scale = hits[0][1] if hits and hits[0][1] >= 0.9 else 1.0
+        return tuple((t, SYNONYM * scale) for g in sorted(group_ids)
+                     for t in self._group_terms.get(g, ()) if t not in own)
 
     # ----------------------------------------------------------------- scoring
 
@@ -475,7 +511,8 @@ class Matcher:
             out.append(Candidate(e, round(float(total[pos]) * 100, 1), index.variant_text[v],
                                  round(float(msg_side[v]) * 100, 1),
                                  round(float(var_side[v]) * 100, 1),
-                                 round(float(ent_side[pos]) * 100, 1)))
+                                 round(float(ent_side[pos]) * 100, 1),
+                                 round(float(msg_num[v]), 2)))
         return out
 
     def rank(self, qwords: list[_Word], municipality: str | None) -> list[Candidate]:
@@ -523,7 +560,8 @@ class Matcher:
             return Outcome.FALLBACK, []
         best = candidates[0].score
         second = candidates[1].score if len(candidates) > 1 else 0.0
-        if best >= th.answer and best - second >= th.margin:
+        evidence = candidates[0].evidence / self.unknown_idf
+        if best >= th.answer and best - second >= th.margin and evidence >= th.evidence:
             return Outcome.ANSWERED, []
         close = [c.entry for c in candidates
                  if c.score >= th.suggest and best - c.score <= th.suggest_window]

@@ -17,6 +17,8 @@ _FOLD = str.maketrans({
     "œ": "oe", "đ": "d", "ł": "l", "ı": "i",
 })
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# Single letters that are no word in Norwegian, English or German ('a', 'i', 'å', 'o' are).
+_LETTER_PREFIXES = frozenset("bcdfghjklmnpqrstvwxz")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
@@ -30,13 +32,16 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lower-case words with their diacritics; hyphenated words split, except
-    letter-prefixes such as d-nummer."""
+    letter-prefixes: "D-nummer" and "D number" both give "dnummer"/"dnumber"."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
     out: list[str] = []
     for match in _WORD.finditer(text):
         word = match.group()
         if "-" not in word:
-            out.append(word)
+            if out and len(out[-1]) == 1 and out[-1] in _LETTER_PREFIXES:
+                out[-1] += word  # "d number": a letter that is not a word of its own
+            else:
+                out.append(word)
             continue
         parts = [p for p in word.split("-") if p]
         if min(len(p) for p in parts) <= 2:

@@ -123,7 +123,7 @@ def explain_match(match, thresholds) -> str:
         f"municipality: {where}",
         f"words:        {' '.join(match.words) or '(none)'}",
         f"thresholds:   answer ≥ {thresholds.answer:g}, ahead by ≥ {thresholds.margin:g}, evidence "
-        f"≥ {thresholds.evidence:g}; "
+        f"≥ {thresholds.evidence:g}, question covered ≥ {thresholds.coverage:g}; "
         f"suggest ≥ {thresholds.suggest:g} within {thresholds.suggest_window:g}",
         "",
         "  #  score  message  variant  entry  candidate                     best question variant",

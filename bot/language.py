@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable, Mapping, Sequence
 
-from bot.text import words
+from bot.text import tokens
 
 
 def stop_words(language: str) -> frozenset[str]:
@@ -41,6 +41,7 @@ class Guess:
     language: str
     certain: bool
     scores: Mapping[str, float]  # mean log-likelihood per token, higher is likelier
+    lead: float = 0.0  # log-likelihood lead of the best language over the second
 
 
 class LanguageModel:
@@ -62,7 +63,7 @@ class LanguageModel:
         for lang, lang_texts in texts.items():
             wc: Counter = Counter()
             for text in lang_texts:
-                wc.update(words(text))
+                wc.update(tokens(text))
             for w in stop_words(lang):
                 wc[w] += 5  # stop words are frequent in any real text
             tc: Counter = Counter()
@@ -103,7 +104,7 @@ class LanguageModel:
             certain = lead >= self.LONE_WORD_MARGIN
         per_word = {lang: totals[lang] / len(content) for lang in self.languages}
         if certain:
-            return Guess(best, True, per_word)
+            return Guess(best, True, per_word, lead)
         if preferred is None and lead >= self.WEAK_LEAD:
-            return Guess(best, False, per_word)
-        return Guess(fallback, False, per_word)
+            return Guess(best, False, per_word, lead)
+        return Guess(fallback, False, per_word, lead)

@@ -54,7 +54,9 @@ class Thresholds:
                      entries that both fit perfectly are ambiguous, however high) ...
     evidence:        ... and its best question must match words of the message worth
                      this share of one rare word (so that "thanks for the help"
-                     is not answered by the one entry that mentions "help");
+                     is not answered by the one entry that mentions "help") ...
+    coverage:        ... and the message must cover this much (0–100) of that
+                     question: one word of a long question is not enough;
     suggest:         entries scoring this or more may be offered as "did you mean";
     suggest_window:  only entries within this distance of the best are offered;
     max_suggestions: at most this many suggestions.
@@ -63,6 +65,7 @@ class Thresholds:
     answer: float = 48.0
     margin: float = 8.0
     evidence: float = 0.3
+    coverage: float = 25.0
     suggest: float = 22.0
     suggest_window: float = 30.0
     max_suggestions: int = 3
@@ -533,15 +536,19 @@ class Matcher:
         """Rank and decide for one message from a user in `municipality`."""
         toks = tokens(text)
         raw = [fold(t) for t in toks]
-        guess: Guess = self.languages.guess(raw, preferred=language)
         named, place_words = self._places.find(raw)
+        # Place names say nothing about the language.
+        guess: Guess = self.languages.guess([t for i, t in enumerate(toks) if i not in place_words],
+                                            preferred=language)
         used_municipality = named or municipality
         qwords = self._words(raw, self.lemmatizer.lemmas(toks, guess.language), place_words)
         # A message that only names a place asks nothing we could answer.
         has_subject = any(not w.optional for w in qwords)
         candidates = self.rank(qwords, used_municipality) if has_subject else []
         lang = guess.language
-        if not guess.certain and language is None and candidates:
+        if (not guess.certain and language is None and candidates
+                and guess.lead < self.languages.WEAK_LEAD):
+            # No language to go by: the language of the question it matched fully.
             lang = self._variant_language(candidates[0]) or lang
         outcome, suggestions = self.decide(candidates)
         return Match(outcome, lang, guess.certain, used_municipality, named is not None,
@@ -560,8 +567,10 @@ class Matcher:
             return Outcome.FALLBACK, []
         best = candidates[0].score
         second = candidates[1].score if len(candidates) > 1 else 0.0
-        evidence = candidates[0].evidence / self.unknown_idf
-        if best >= th.answer and best - second >= th.margin and evidence >= th.evidence:
+        top = candidates[0]
+        evidence = top.evidence / self.unknown_idf
+        if (best >= th.answer and best - second >= th.margin and evidence >= th.evidence
+                and top.variant_side >= th.coverage):
             return Outcome.ANSWERED, []
         close = [c.entry for c in candidates
                  if c.score >= th.suggest and best - c.score <= th.suggest_window]

@@ -19,6 +19,7 @@ _FOLD = str.maketrans({
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 # Single letters that are no word in Norwegian, English or German ('a', 'i', 'å', 'o' are).
 _LETTER_PREFIXES = frozenset("bcdfghjklmnpqrstvwxz")
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’`´](?=[^\W\d_])")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
@@ -34,6 +35,7 @@ def tokens(text: str) -> list[str]:
     """Lower-case words with their diacritics; hyphenated words split, except
     letter-prefixes: "D-nummer" and "D number" both give "dnummer"/"dnumber"."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    text = _APOSTROPHE.sub("", text)  # I'm, what's, geht's: one word each
     out: list[str] = []
     for match in _WORD.finditer(text):
         word = match.group()

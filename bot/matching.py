@@ -251,7 +251,6 @@ class _Word:
     hits: Hits
     parts: tuple[Hits, ...] = ()  # a compound's parts; each must match for full credit
     split: bool = False  # the word itself is unknown: only its parts stand for it
-    optional: bool = False  # a place name: counts only where it matches
 
 
 class Matcher:
@@ -303,6 +302,7 @@ class Matcher:
             self.idf = np.where(df > 0, np.log1p(n / np.maximum(df, 1)), 0.0) * general
         self.unknown_idf = math.log1p(n)
 
+        self._place_terms = {t for t, term in enumerate(vocab.terms) if term.startswith(PLACE)}
         # Thesaurus groups: every folded and lemmatised form of a member -> its groups,
         # and each group -> the knowledge's words in it.
         self._form_groups: dict[str, set[int]] = {}
@@ -332,10 +332,21 @@ class Matcher:
                 and not surface.isdigit() and len(surface) > 1)
 
     def _raw(self, text: str, lang: str | None) -> list[str]:
-        """Content words of a text in `lang`, as dictionary forms: no stop words or numbers."""
+        """Content words of a text in `lang`, as dictionary forms: no stop words or numbers.
+
+        The names of a municipality and its towns all become one word (`@senja`).
+        """
         toks = tokens(text)
         lemmas = self.lemmatizer.lemmas(toks, lang)
-        return [lem for t, lem in zip(toks, lemmas) if self._content(fold(t), lem)]
+        out = []
+        for t, lem in zip(toks, lemmas):
+            folded = fold(t)
+            place = self._places.names.get(folded)
+            if place is not None:
+                out.append(place_term(place))
+            elif self._content(folded, lem):
+                out.append(lem)
+        return out
 
     def _build_scope(self, entries: list[Entry], fields: list[dict[str, set[str]]]) -> _ScopeIndex:
         ids = self.vocabulary.ids
@@ -358,7 +369,9 @@ class Matcher:
                     v = len(variant_entry)
                     variant_entry.append(pos)
                     variant_text.append(q)
-                    variant_norm.append(float(sum(self.idf[t] for t in terms)))
+                    # A place named in a question counts only where the message names it too.
+                    variant_norm.append(float(sum(self.idf[t] for t in terms
+                                                  if not self.vocabulary.terms[t].startswith(PLACE))))
                     for t in terms:
                         vpost.setdefault(t, {})[v] = 1.0
                         for p in self._parts[t]:
@@ -384,24 +397,25 @@ class Matcher:
 
     # ----------------------------------------------------------------- query side
 
-    def _words(self, raw: list[str], lemmas: list[str], place_words: set[int]) -> list[_Word]:
+    def _words(self, raw: list[str], lemmas: list[str], place_words: dict[int, str]) -> list[_Word]:
         vocab = self.vocabulary
-        kept = [(i, raw[i] if i in place_words else lem) for i, lem in enumerate(lemmas)
-                if self._content(raw[i], lem)]
+        kept = [(i, place_term(place_words[i]) if i in place_words else lem)
+                for i, lem in enumerate(lemmas) if i in place_words or self._content(raw[i], lem)]
         out: list[_Word] = []
         j = 0
         while j < len(kept):
             i, w = kept[j]
+            if i in place_words:  # decides the municipality; says nothing of the subject
+                j += 1
+                continue
             # Two words that are one known word: "steuer karte", "barne hage".
-            if j + 1 < len(kept) and kept[j + 1][0] == i + 1:
+            if j + 1 < len(kept) and kept[j + 1][0] == i + 1 and kept[j + 1][0] not in place_words:
                 joined = w + kept[j + 1][1]
                 if vocab.best(joined) >= 0.9 and max(vocab.best(w), vocab.best(kept[j + 1][1])) < 0.9:
                     out.append(self._word(joined))
                     j += 2
                     continue
-            word = self._word(w)
-            word.optional = i in place_words
-            out.append(word)
+            out.append(self._word(w))
             j += 1
         return out
 
@@ -463,7 +477,7 @@ class Matcher:
         ne = len(index.entries)
         if nv == 0:
             return []
-        required = float(sum(w.weight for w in qwords if not w.optional))
+        required = float(sum(w.weight for w in qwords))
         msg_num = np.zeros(nv)
         msg_den = np.full(nv, required)
         ent_num = np.zeros(ne)
@@ -478,15 +492,14 @@ class Matcher:
             per_entry = self._credit(index.entry_postings, w, ne)
             msg_num += w.weight * per_variant
             ent_num += w.weight * per_entry
-            if w.optional:
-                msg_den += w.weight * per_variant
-                ent_den += w.weight * per_entry
         # A long message may say more than its question: beyond LONG_MESSAGE times the
         # size of the question it is compared with, unmatched words stop counting against it.
         msg_den = np.minimum(msg_den, LONG_MESSAGE * index.variant_norm)
         ent_den = np.minimum(ent_den, LONG_MESSAGE * index.entry_size)
         var_num = np.zeros(nv)
         for t, sim in term_best.items():
+            if t in self._place_terms:
+                continue
             p = index.variant_postings.get(t)
             if p is not None:
                 idx, factor = p
@@ -542,9 +555,7 @@ class Matcher:
                                             preferred=language)
         used_municipality = named or municipality
         qwords = self._words(raw, self.lemmatizer.lemmas(toks, guess.language), place_words)
-        # A message that only names a place asks nothing we could answer.
-        has_subject = any(not w.optional for w in qwords)
-        candidates = self.rank(qwords, used_municipality) if has_subject else []
+        candidates = self.rank(qwords, used_municipality) if qwords else []
         lang = guess.language
         if (not guess.certain and language is None and candidates
                 and guess.lead < self.languages.WEAK_LEAD):
@@ -606,25 +617,29 @@ class _PlaceFinder:
         hit = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=86)
         return self.names[hit[0]] if hit else None
 
-    def find(self, raw: Sequence[str]) -> tuple[str | None, set[int]]:
-        """The municipality named (the first one), and the positions of its words."""
+    def find(self, raw: Sequence[str]) -> tuple[str | None, dict[int, str]]:
+        """The municipality named (the first one), and its words' positions -> municipality."""
         found: str | None = None
-        positions: set[int] = set()
+        positions: dict[int, str] = {}
         for parts, mid in self.multi:
             n = len(parts)
             for i in range(len(raw) - n + 1):
                 if tuple(raw[i:i + n]) == parts:
                     found = found or mid
-                    positions.update(range(i, i + n))
+                    positions.update((j, mid) for j in range(i, i + n))
         for i, w in enumerate(raw):
             if i in positions:
                 continue
             mid = self._lookup(w)
             if mid is not None:
                 found = found or mid
-                positions.add(i)
+                positions[i] = mid
         return found, positions
 
 
-def fold_name(text: str) -> str:
-    return fold(text).strip()
+def place_term(municipality: str) -> str:
+    """The one word that stands for every name of a municipality and its towns."""
+    return f"{PLACE}{municipality}"
+
+
+PLACE = "@"

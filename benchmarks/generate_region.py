@@ -11,6 +11,7 @@ the vocabulary and the word frequencies look like real text.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from wordfreq import top_n_list
 LANGUAGES = ("nb", "en", "de")
 
 
-def sentence(rng: random.Random, words: list[str], weights: list[float], n: int) -> str:
-    return " ".join(rng.choices(words, weights, k=n)).capitalize()
+def sentence(rng: random.Random, words: list[str], cum_weights: list[float], n: int) -> str:
+    return " ".join(rng.choices(words, cum_weights=cum_weights, k=n)).capitalize()
 
 
 def write_region(out: Path, municipalities: int, entries: int, seed: int = 7) -> Path:
@@ -29,7 +30,7 @@ def write_region(out: Path, municipalities: int, entries: int, seed: int = 7) ->
     vocab = {}
     for lang in LANGUAGES:
         words = [w for w in top_n_list(lang, 20000) if w.isalpha() and len(w) > 2]
-        vocab[lang] = (words, [1.0 / (i + 10) for i in range(len(words))])
+        vocab[lang] = (words, list(itertools.accumulate(1.0 / (i + 10) for i in range(len(words)))))
     out.mkdir(parents=True, exist_ok=True)
     region = {
         "id": "generated",

@@ -485,10 +485,10 @@ def parse_folder(root: Path) -> Parsed:
 
 def load_knowledge(root: Path | str) -> Knowledge:
     """Load and validate a folder; raise KnowledgeError when it has errors."""
-    from bot.validation import validate_parsed  # the checkers need the parsed documents
+    from bot.validation import SERVING_CHECKERS, validate_parsed  # they need the documents
 
     parsed = parse_folder(Path(root))
-    findings = validate_parsed(parsed)
+    findings = validate_parsed(parsed, checkers=SERVING_CHECKERS)
     if parsed.knowledge is None or any(f.level is Level.ERROR for f in findings):
         raise KnowledgeError(findings)
     return parsed.knowledge

@@ -75,6 +75,8 @@ class Thresholds:
 FIELD_WEIGHTS = {"question": 1.0, "topic": 0.7, "answer": 0.6}
 # How much the variant's side weighs against the message's side in a variant's score.
 VARIANT_SIDE = 0.55
+# The language model learns from at most this many characters of each language.
+LANGUAGE_SAMPLE = 300_000
 # How much a synonym from the thesaurus counts, against the word itself.
 SYNONYM = 0.85
 # How much a compound's part counts where only the compound is written (and back).
@@ -151,12 +153,39 @@ class Vocabulary:
         self.terms: list[str] = sorted(set(terms))
         self.ids = {t: i for i, t in enumerate(self.terms)}
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
+        # The words sorted by length, and where each length starts, for the fuzzy search.
+        order = sorted(range(len(self.terms)), key=lambda i: (len(self.terms[i]), self.terms[i]))
+        self._by_length = [self.terms[i] for i in order]
+        self._by_length_ids = order
+        lengths = [len(t) for t in self._by_length]
+        self._length_start = [bisect.bisect_left(lengths, n)
+                              for n in range((lengths[-1] if lengths else 0) + 2)]
 
     def lookup(self, word: str) -> tuple[tuple[int, float], ...]:
         """Words that `word` may stand for, with a similarity 0–1, best first."""
         cached = self._cache.get(word)
         if cached is not None:
             return cached
+        found = self._inflected(word)
+        cutoff = _fuzzy_cutoff(len(word))
+        if cutoff is not None and word not in self.ids:  # a known word is no typo
+            # Indel similarity ≥ c needs a length ratio ≥ c / (2 - c): compare only those.
+            shortest = math.ceil(len(word) * cutoff / (200 - cutoff))
+            longest = math.floor(len(word) * (200 - cutoff) / cutoff)
+            lo = self._length_start[min(shortest, len(self._length_start) - 1)]
+            hi = self._length_start[min(longest + 1, len(self._length_start) - 1)]
+            for _, score, i in process.extract(word, self._by_length[lo:hi], scorer=fuzz.ratio,
+                                               score_cutoff=cutoff, limit=8):
+                t = self._by_length_ids[lo + i]
+                found[t] = max(found.get(t, 0.0), min(score / 100.0, 0.95))
+        result = tuple(sorted(found.items(), key=lambda kv: -kv[1]))
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[word] = result
+        return result
+
+    def _inflected(self, word: str) -> dict[int, float]:
+        """The word itself and its inflections among the known words (no fuzzy search)."""
         found: dict[int, float] = {}
         exact = self.ids.get(word)
         if exact is not None:
@@ -172,16 +201,7 @@ class Vocabulary:
             i = self.ids.get(word[:cut])
             if i is not None and _inflection_ok(word[:cut], word):
                 found[i] = max(found.get(i, 0.0), self.INFLECTED)
-        cutoff = _fuzzy_cutoff(len(word))
-        if cutoff is not None and not (exact is not None and len(found) > 3):
-            for _, score, i in process.extract(word, self.terms, scorer=fuzz.ratio,
-                                               score_cutoff=cutoff, limit=8):
-                found[i] = max(found.get(i, 0.0), min(score / 100.0, 0.95))
-        result = tuple(sorted(found.items(), key=lambda kv: -kv[1]))
-        if len(self._cache) > 200_000:
-            self._cache.clear()
-        self._cache[word] = result
-        return result
+        return found
 
     def best(self, word: str) -> float:
         hits = self.lookup(word)
@@ -190,7 +210,7 @@ class Vocabulary:
     def split(self, word: str, fuzzy: bool = False) -> tuple[str, str] | None:
         """Two known words that `word` is glued from (barnehage|plass, arbeid-s-avtale).
 
-        With `fuzzy`, the parts may be typos or inflections of known words.
+        With `fuzzy`, the parts may be inflections of known words.
         """
         if len(word) < 2 * MIN_PART:
             return None
@@ -214,7 +234,8 @@ class Vocabulary:
         return best
 
     def _known(self, part: str, fuzzy: bool) -> bool:
-        return part in self.ids or (fuzzy and self.best(part) >= 0.9)
+        # Inflected parts only: a fuzzy search for every possible cut costs too much.
+        return part in self.ids or (fuzzy and bool(self._inflected(part)))
 
 
 # Compound parts are at least this long; German and Norwegian linking letters.
@@ -225,18 +246,39 @@ LINKS = ("s", "e", "n", "en", "es")
 # --------------------------------------------------------------------------- index
 
 
-@dataclass
-class _ScopeIndex:
-    """The entries of one scope (common or a municipality) as postings."""
+@dataclass(frozen=True)
+class _Postings:
+    """term -> rows: for term t, `ids[ptr[t]:ptr[t+1]]` (ascending) with their `weights`."""
 
-    entries: list[Entry]
-    variant_entry: np.ndarray  # variant -> entry position
-    variant_text: list[str]
-    variant_norm: np.ndarray  # sum of idf over each variant's distinct terms
-    entry_size: np.ndarray  # mean variant_norm of each entry
-    variant_postings: dict[int, tuple[np.ndarray, np.ndarray]]  # term -> (variants, factor)
-    entry_postings: dict[int, tuple[np.ndarray, np.ndarray]]  # term -> (entries, field weight)
-    positions: dict[str, int] = field(default_factory=dict)  # entry id -> position
+    ptr: np.ndarray
+    ids: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def build(cls, n_terms: int, terms: list[int], ids: list[int], weights: list[float]) -> "_Postings":
+        t = np.asarray(terms, dtype=np.int64)
+        i = np.asarray(ids, dtype=np.int32)
+        w = np.asarray(weights, dtype=np.float64)
+        order = np.lexsort((i, t))
+        ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        ptr[1:] = np.cumsum(np.bincount(t, minlength=n_terms))
+        return cls(ptr, i[order], w[order])
+
+    def rows(self, term: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of `term` within [lo, hi), renumbered from lo."""
+        a, b = self.ptr[term], self.ptr[term + 1]
+        ids = self.ids[a:b]
+        i, j = np.searchsorted(ids, lo), np.searchsorted(ids, hi)
+        return ids[i:j] - lo, self.weights[a + i:a + j]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Where one scope's entries and variants lie in the global tables."""
+
+    entries: tuple[int, int]  # [first, end) of its entries
+    variants: tuple[int, int]  # [first, end) of its variants
+    ids: dict[str, int]  # entry id -> global entry number
 
 
 Hits = tuple[tuple[int, float], ...]  # (term id, similarity 0–1), best first
@@ -262,47 +304,58 @@ class Matcher:
         region = knowledge.region
         self.stop = frozenset().union(*(stop_words(lang) for lang in region.languages))
         self.lemmatizer = Lemmatizer(region.languages)
+        self._index_words: dict[tuple[str, str | None], str | None] = {}
         self._places = _PlaceFinder(knowledge)
 
         texts: dict[str, list[str]] = {lang: [] for lang in region.languages}
+        size: Counter = Counter()
         for e in knowledge.entries:
             for lang, qs in e.questions.items():
-                texts.setdefault(lang, []).extend(qs)
+                if lang in texts and size[lang] < LANGUAGE_SAMPLE:
+                    texts[lang].extend(qs)
+                    size[lang] += sum(map(len, qs))
             for lang, a in e.answer.items():
                 # Answers give the Norwegian term in brackets, "tax card (skattekort)":
                 # that is not the answer's language, so it does not train it.
-                texts.setdefault(lang, []).append(_BRACKETS.sub(" ", a))
-        self.languages = LanguageModel({lang: texts[lang] for lang in region.languages})
+                if lang in texts and size[lang] < LANGUAGE_SAMPLE:
+                    texts[lang].append(_BRACKETS.sub(" ", a))
+                    size[lang] += len(a)
+        self.languages = LanguageModel(texts)
 
-        # The words of each entry's fields, as dictionary forms.
-        raw_fields = []
-        for e in knowledge.entries:
+        # Entries in scope order, so that each scope is one range of the tables.
+        entries = sorted(knowledge.entries, key=lambda e: (e.scope != COMMON, e.scope))
+        self.entries: list[Entry] = entries
+        # The words of each entry's fields and question variants, as dictionary forms.
+        raw_fields, raw_variants = [], []
+        for e in entries:
             topic_name = region.topics.get(e.topic, {})
+            variants = [(q, self._raw(q, lang)) for lang, qs in e.questions.items() for q in qs]
+            raw_variants.append(variants)
             raw_fields.append({
-                "question": {w for lang, qs in e.questions.items() for q in qs
-                             for w in self._raw(q, lang)},
+                "question": {w for _, ws in variants for w in ws},
                 "topic": {w for lang, name in topic_name.items() for w in self._raw(name, lang)}
                          | set(self._raw(e.topic.replace("-", " "), None)),
                 "answer": {w for lang, a in e.answer.items() for w in self._raw(a, lang)},
             })
         self.vocabulary = Vocabulary(w for f in raw_fields for ws in f.values() for w in ws)
         vocab = self.vocabulary
+        ids = vocab.ids
         # A compound of two known words also stands, softly, for its parts.
         self._parts: list[tuple[int, ...]] = [
-            tuple(vocab.ids[p] for p in (vocab.split(w) or ())) for w in vocab.terms]
+            tuple(ids[p] for p in (vocab.split(w) or ())) for w in vocab.terms]
         df = np.zeros(len(vocab.terms))
         for f in raw_fields:
-            seen = {vocab.ids[w] for ws in f.values() for w in ws}
+            seen = {ids[w] for ws in f.values() for w in ws}
             seen |= {p for t in list(seen) for p in self._parts[t]}
             df[list(seen)] += 1
-        n = max(1, len(knowledge.entries))
+        n = max(1, len(entries))
         self._zipf = zipf_table(tuple(region.languages))
         general = np.array([self._general(t) for t in vocab.terms])
         with np.errstate(divide="ignore"):
             self.idf = np.where(df > 0, np.log1p(n / np.maximum(df, 1)), 0.0) * general
         self.unknown_idf = math.log1p(n)
-
         self._place_terms = {t for t, term in enumerate(vocab.terms) if term.startswith(PLACE)}
+
         # Thesaurus groups: every folded and lemmatised form of a member -> its groups,
         # and each group -> the knowledge's words in it.
         self._form_groups: dict[str, set[int]] = {}
@@ -316,13 +369,54 @@ class Matcher:
             for g in self._form_groups.get(term, ()):
                 self._group_terms[g] = (*self._group_terms.get(g, ()), t)
 
-        self._indexes: dict[str, _ScopeIndex] = {}
-        by_scope: dict[str, list[int]] = {}
-        for i, e in enumerate(knowledge.entries):
-            by_scope.setdefault(e.scope, []).append(i)
-        for scope, idxs in by_scope.items():
-            self._indexes[scope] = self._build_scope([knowledge.entries[i] for i in idxs],
-                                                     [raw_fields[i] for i in idxs])
+        # The tables: entries' field words and variants' words, as postings.
+        e_terms, e_rows, e_weights = [], [], []
+        v_terms, v_rows, v_weights = [], [], []
+        variant_entry, variant_norm = [], []
+        self.variant_text: list[str] = []
+        scope_first: dict[str, tuple[int, int]] = {}
+        self._scopes: dict[str, _Scope] = {}
+        for pos, (e, f, variants) in enumerate(zip(entries, raw_fields, raw_variants)):
+            scope_first.setdefault(e.scope, (pos, len(variant_entry)))
+            weights: dict[int, float] = {}
+            for name in ("answer", "topic", "question"):
+                weight = FIELD_WEIGHTS[name]
+                for w in f[name]:
+                    t = ids[w]
+                    for term, factor in ((t, 1.0), *((p, PART_FACTOR) for p in self._parts[t])):
+                        weights[term] = max(weights.get(term, 0.0), weight * factor)
+            e_terms += weights.keys()
+            e_rows += [pos] * len(weights)
+            e_weights += weights.values()
+            for q, ws in variants:
+                terms = {ids[w] for w in ws}
+                if not terms:
+                    continue
+                v = len(variant_entry)
+                variant_entry.append(pos)
+                self.variant_text.append(q)
+                # A place named in a question counts only where the message names it too.
+                variant_norm.append(float(sum(self.idf[t] for t in terms if t not in self._place_terms)))
+                factors = {p: PART_FACTOR for t in terms for p in self._parts[t]}
+                factors.update((t, 1.0) for t in terms)
+                v_terms += factors.keys()
+                v_rows += [v] * len(factors)
+                v_weights += factors.values()
+        n_terms = len(vocab.terms)
+        self._entry_postings = _Postings.build(n_terms, e_terms, e_rows, e_weights)
+        self._variant_postings = _Postings.build(n_terms, v_terms, v_rows, v_weights)
+        self.variant_entry = np.array(variant_entry, dtype=np.int32)
+        self.variant_norm = np.array(variant_norm, dtype=np.float64)
+        counts = np.bincount(self.variant_entry, minlength=len(entries))
+        sizes = np.bincount(self.variant_entry, weights=self.variant_norm, minlength=len(entries))
+        self.entry_size = np.where(counts > 0, sizes / np.maximum(counts, 1), 1.0)
+        scope_names = list(scope_first)
+        for k, scope in enumerate(scope_names):
+            e_lo, v_lo = scope_first[scope]
+            e_hi, v_hi = scope_first[scope_names[k + 1]] if k + 1 < len(scope_names) \
+                else (len(entries), len(variant_entry))
+            self._scopes[scope] = _Scope((e_lo, e_hi), (v_lo, v_hi),
+                                         {entries[i].id: i for i in range(e_lo, e_hi)})
 
     def _general(self, word: str) -> float:
         return generality_factor(self._zipf.get(word, 0.0))
@@ -336,64 +430,23 @@ class Matcher:
 
         The names of a municipality and its towns all become one word (`@senja`).
         """
-        toks = tokens(text)
-        lemmas = self.lemmatizer.lemmas(toks, lang)
         out = []
-        for t, lem in zip(toks, lemmas):
-            folded = fold(t)
-            place = self._places.names.get(folded)
-            if place is not None:
-                out.append(place_term(place))
-            elif self._content(folded, lem):
-                out.append(lem)
+        cache = self._index_words
+        for t in tokens(text):
+            key = (t, lang)
+            word = cache.get(key, "")
+            if word == "":
+                folded = fold(t)
+                place = self._places.names.get(folded)
+                if place is not None:
+                    word = place_term(place)
+                else:
+                    lemma = self.lemmatizer.lemmas([t], lang)[0]
+                    word = lemma if self._content(folded, lemma) else None
+                cache[key] = word
+            if word is not None:
+                out.append(word)
         return out
-
-    def _build_scope(self, entries: list[Entry], fields: list[dict[str, set[str]]]) -> _ScopeIndex:
-        ids = self.vocabulary.ids
-        variant_entry, variant_text, variant_norm = [], [], []
-        vpost: dict[int, dict[int, float]] = {}
-        epost: dict[int, dict[int, float]] = {}
-        for pos, (e, f) in enumerate(zip(entries, fields)):
-            for name in ("answer", "topic", "question"):
-                weight = FIELD_WEIGHTS[name]
-                for w in f[name]:
-                    t = ids[w]
-                    for term, factor in ((t, 1.0), *((p, PART_FACTOR) for p in self._parts[t])):
-                        d = epost.setdefault(term, {})
-                        d[pos] = max(d.get(pos, 0.0), weight * factor)
-            for lang, qs in e.questions.items():
-                for q in qs:
-                    terms = {ids[w] for w in self._raw(q, lang)}
-                    if not terms:
-                        continue
-                    v = len(variant_entry)
-                    variant_entry.append(pos)
-                    variant_text.append(q)
-                    # A place named in a question counts only where the message names it too.
-                    variant_norm.append(float(sum(self.idf[t] for t in terms
-                                                  if not self.vocabulary.terms[t].startswith(PLACE))))
-                    for t in terms:
-                        vpost.setdefault(t, {})[v] = 1.0
-                        for p in self._parts[t]:
-                            vpost.setdefault(p, {}).setdefault(v, PART_FACTOR)
-        variant_entry_arr = np.array(variant_entry, dtype=np.int32)
-        norms = np.array(variant_norm, dtype=np.float64)
-        counts = np.bincount(variant_entry_arr, minlength=len(entries))
-        sizes = np.bincount(variant_entry_arr, weights=norms, minlength=len(entries))
-
-        def arrays(d: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-            return np.fromiter(d.keys(), np.int32, len(d)), np.fromiter(d.values(), np.float64, len(d))
-
-        return _ScopeIndex(
-            entries=entries,
-            variant_entry=variant_entry_arr,
-            variant_text=variant_text,
-            variant_norm=norms,
-            entry_size=np.where(counts > 0, sizes / np.maximum(counts, 1), 1.0),
-            variant_postings={t: arrays(d) for t, d in vpost.items()},
-            entry_postings={t: arrays(d) for t, d in epost.items()},
-            positions={e.id: i for i, e in enumerate(entries)},
-        )
 
     # ----------------------------------------------------------------- query side
 
@@ -454,64 +507,60 @@ class Matcher:
     # ----------------------------------------------------------------- scoring
 
     @staticmethod
-    def _spread(postings: dict, hits: Hits, size: int) -> np.ndarray:
-        """Best similarity × factor of any of `hits` in each variant (or entry)."""
-        out = np.zeros(size)
+    def _spread(postings: _Postings, hits: Hits, lo: int, hi: int) -> np.ndarray:
+        """Best similarity × weight of any of `hits` in each row of [lo, hi)."""
+        out = np.zeros(hi - lo)
         for t, sim in hits:
-            p = postings.get(t)
-            if p is not None:
-                idx, factor = p
-                np.maximum.at(out, idx, sim * factor)
+            idx, weight = postings.rows(t, lo, hi)
+            if len(idx):
+                np.maximum.at(out, idx, sim * weight)
         return out
 
-    def _credit(self, postings: dict, word: _Word, size: int) -> np.ndarray:
-        credit = self._spread(postings, word.hits, size)
+    def _credit(self, postings: _Postings, word: _Word, lo: int, hi: int) -> np.ndarray:
+        credit = self._spread(postings, word.hits, lo, hi)
         if word.parts:
-            both = np.mean([self._spread(postings, h, size) for h in word.parts], axis=0)
+            both = np.mean([self._spread(postings, h, lo, hi) for h in word.parts], axis=0)
             credit = np.maximum(credit, both)
         return credit
 
-    def _score_scope(self, index: _ScopeIndex, qwords: list[_Word],
+    def _score_scope(self, scope: _Scope, qwords: list[_Word],
                      hidden: set[str]) -> list[Candidate]:
-        nv = len(index.variant_entry)
-        ne = len(index.entries)
+        e_lo, e_hi = scope.entries
+        v_lo, v_hi = scope.variants
+        nv, ne = v_hi - v_lo, e_hi - e_lo
         if nv == 0:
             return []
+        variant_entry = self.variant_entry[v_lo:v_hi] - e_lo
+        variant_norm = self.variant_norm[v_lo:v_hi]
         required = float(sum(w.weight for w in qwords))
         msg_num = np.zeros(nv)
-        msg_den = np.full(nv, required)
         ent_num = np.zeros(ne)
-        ent_den = np.full(ne, required)
         term_best: dict[int, float] = {}
         for w in qwords:
             # A known compound's parts add nothing to the variant side: the whole counts.
             for t, sim in (*w.hits, *(h for part in w.parts if w.split for h in part)):
                 if sim > term_best.get(t, 0.0):
                     term_best[t] = sim
-            per_variant = self._credit(index.variant_postings, w, nv)
-            per_entry = self._credit(index.entry_postings, w, ne)
-            msg_num += w.weight * per_variant
-            ent_num += w.weight * per_entry
+            msg_num += w.weight * self._credit(self._variant_postings, w, v_lo, v_hi)
+            ent_num += w.weight * self._credit(self._entry_postings, w, e_lo, e_hi)
         # A long message may say more than its question: beyond LONG_MESSAGE times the
         # size of the question it is compared with, unmatched words stop counting against it.
-        msg_den = np.minimum(msg_den, LONG_MESSAGE * index.variant_norm)
-        ent_den = np.minimum(ent_den, LONG_MESSAGE * index.entry_size)
+        msg_den = np.minimum(required, LONG_MESSAGE * variant_norm)
+        ent_den = np.minimum(required, LONG_MESSAGE * self.entry_size[e_lo:e_hi])
         var_num = np.zeros(nv)
         for t, sim in term_best.items():
             if t in self._place_terms:
                 continue
-            p = index.variant_postings.get(t)
-            if p is not None:
-                idx, factor = p
+            idx, factor = self._variant_postings.rows(t, v_lo, v_hi)
+            if len(idx):
                 np.add.at(var_num, idx, self.idf[t] * sim * factor)
         with np.errstate(divide="ignore", invalid="ignore"):
             msg_side = np.clip(np.where(msg_den > 0, msg_num / msg_den, 0.0), 0, 1)
             ent_side = np.clip(np.where(ent_den > 0, ent_num / ent_den, 0.0), 0, 1)
-            var_side = np.clip(np.where(index.variant_norm > 0, var_num / index.variant_norm, 0.0), 0, 1)
+            var_side = np.clip(np.where(variant_norm > 0, var_num / variant_norm, 0.0), 0, 1)
         variant_score = msg_side ** (1 - VARIANT_SIDE) * var_side ** VARIANT_SIDE
-        # best variant of each entry
-        order = np.lexsort((variant_score, index.variant_entry))  # by entry, then score
-        grouped = index.variant_entry[order]
+        order = np.lexsort((variant_score, variant_entry))  # by entry, then score
+        grouped = variant_entry[order]
         last = np.r_[grouped[1:] != grouped[:-1], True]  # each entry's best variant
         best_variant = np.zeros(ne, dtype=np.int64)
         best_score = np.zeros(ne)
@@ -520,11 +569,11 @@ class Matcher:
         total = VARIANT_VS_ENTRY * best_score + (1 - VARIANT_VS_ENTRY) * ent_side
         out = []
         for pos in np.nonzero(total > 0)[0]:
-            e = index.entries[pos]
+            e = self.entries[e_lo + pos]
             if e.id in hidden:
                 continue
             v = int(best_variant[pos])
-            out.append(Candidate(e, round(float(total[pos]) * 100, 1), index.variant_text[v],
+            out.append(Candidate(e, round(float(total[pos]) * 100, 1), self.variant_text[v_lo + v],
                                  round(float(msg_side[v]) * 100, 1),
                                  round(float(var_side[v]) * 100, 1),
                                  round(float(ent_side[pos]) * 100, 1),
@@ -533,10 +582,10 @@ class Matcher:
 
     def rank(self, qwords: list[_Word], municipality: str | None) -> list[Candidate]:
         candidates: list[Candidate] = []
-        local = self._indexes.get(municipality) if municipality else None
-        overridden = set(local.positions) if local else set()
-        if COMMON in self._indexes:
-            candidates += self._score_scope(self._indexes[COMMON], qwords, overridden)
+        local = self._scopes.get(municipality) if municipality else None
+        overridden = set(local.ids) if local else set()
+        if COMMON in self._scopes:
+            candidates += self._score_scope(self._scopes[COMMON], qwords, overridden)
         if local is not None:
             candidates += self._score_scope(local, qwords, set())
         candidates.sort(key=lambda c: (-c.score, c.entry.id))

@@ -724,6 +724,11 @@ CHECKERS: tuple[Checker, ...] = (
     check_question_overlap,
 )
 
+# What must hold before the assistant serves a folder: every checker that can find an
+# error. The overlap check only warns, and over a large region it is the slowest;
+# `vertskap validate` runs it.
+SERVING_CHECKERS: tuple[Checker, ...] = tuple(c for c in CHECKERS if c is not check_question_overlap)
+
 
 def validate_parsed(parsed: Parsed, today: dt.date | None = None,
                     checkers: Sequence[Checker] = CHECKERS) -> list[Finding]:

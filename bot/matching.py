@@ -39,7 +39,7 @@ from rapidfuzz import fuzz, process
 
 from bot.frequency import generality_factor, zipf_table
 from bot import thesaurus
-from bot.knowledge import COMMON, Entry, Knowledge
+from bot.knowledge import COMMON, Entry, Knowledge, bulk_load
 from bot.language import Guess, LanguageModel, stop_words
 from bot.lemmas import Lemmatizer
 from bot.text import fold, tokens, words
@@ -299,6 +299,10 @@ class Matcher:
     """Ranks the entries visible in a municipality for a message and decides."""
 
     def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None):
+        with bulk_load():
+            self._build(knowledge, thresholds)
+
+    def _build(self, knowledge: Knowledge, thresholds: Thresholds | None) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         region = knowledge.region

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -22,4 +23,7 @@ def load_services(knowledge_dir: Path | str, locales: Path | None = None) -> Ser
     """Knowledge, matcher and catalogs; raises KnowledgeError or CatalogMissing."""
     knowledge = load_knowledge(Path(knowledge_dir))
     i18n = I18n(knowledge.region.languages, locales)
-    return Services(knowledge=knowledge, matcher=Matcher(knowledge), i18n=i18n)
+    services = Services(knowledge=knowledge, matcher=Matcher(knowledge), i18n=i18n)
+    gc.collect()
+    gc.freeze()  # what was loaded lives on: later collections need not walk it
+    return services

@@ -9,7 +9,7 @@ Every string a user reads comes from the catalogs (`I18n`) or the knowledge.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from bot.i18n import I18n, N_

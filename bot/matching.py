@@ -30,7 +30,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
 
@@ -380,7 +380,7 @@ class Matcher:
         self.variant_text: list[str] = []
         scope_first: dict[str, tuple[int, int]] = {}
         self._scopes: dict[str, _Scope] = {}
-        for pos, (e, f, variants) in enumerate(zip(entries, raw_fields, raw_variants)):
+        for pos, (e, f, variants) in enumerate(zip(entries, raw_fields, raw_variants, strict=False)):
             scope_first.setdefault(e.scope, (pos, len(variant_entry)))
             weights: dict[int, float] = {}
             for name in ("answer", "topic", "question"):

@@ -644,7 +644,7 @@ def close_pairs(queries: list[str], choices: list[str]) -> Iterator[tuple[int, i
         scores = process.cdist(queries[start:start + _CDIST_ROWS], choices, scorer=fuzz.ratio,
                                score_cutoff=SAME_QUESTION_SCORE, workers=-1)
         rows, cols = np.nonzero(scores)  # below the cutoff cdist writes 0
-        for row, col in zip(rows.tolist(), cols.tolist()):
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=False):
             yield start + row, col, float(scores[row, col])
 
 

@@ -11,7 +11,7 @@ def run(engine, lines, **kw):
         try:
             return next(inputs)
         except StopIteration:
-            raise EOFError
+            raise EOFError from None
 
     state = chat(engine, read, out.append, **kw)
     return state, "\n".join(out)

@@ -206,5 +206,94 @@ def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bo
     sys.exit(0 if passed == len(results) and not problems else 1)
 
 
+@main.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path), default=None,
+              help="The TOML settings file (see README.md, Settings). Optional.")
+@click.option("--webhook-url", default=None, help="Run with a webhook at this public https URL.")
+@click.option("--listen", default=None, help="Webhook: the address to listen on (default 0.0.0.0).")
+@click.option("--port", type=int, default=None, help="Webhook: the port to listen on (default 8443).")
+@click.option("--secret-token", default=None, help="Webhook: the secret Telegram must send "
+              "(or TELEGRAM_WEBHOOK_SECRET).")
+def run(config_file: Path | None, webhook_url: str | None, listen: str | None, port: int | None,
+        secret_token: str | None) -> None:
+    """Run the assistant on Telegram (long polling, or a webhook)."""
+    import dataclasses
+    import os
+
+    from bot.config import ConfigError, load_settings, webhook_settings
+    from bot.logs import setup_logging
+    from bot.store import Store, StoreError
+
+    try:
+        settings = load_settings(config_file)
+        if webhook_url or listen or port or secret_token:
+            values = dict(dataclasses.asdict(settings.webhook)) if settings.webhook else {}
+            values.pop("secret_token", None)
+            values.update({k: v for k, v in (("url", webhook_url), ("listen", listen),
+                                             ("port", port)) if v is not None})
+            if secret_token:
+                os.environ["TELEGRAM_WEBHOOK_SECRET"] = secret_token
+            settings = dataclasses.replace(settings, webhook=webhook_settings(
+                values, Path.cwd(), "command line"))
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    services = _services(settings.knowledge)
+    try:
+        store = Store(settings.database)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    setup_logging(settings.log_level, [settings.token,
+                                       settings.webhook.secret_token if settings.webhook else ""])
+    import asyncio
+    import logging
+
+    from telegram import Bot, Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.telegram_app.app import build_application
+
+    async def check_token():
+        async with Bot(settings.token, base_url=settings.base_url,
+                       base_file_url=settings.base_file_url) as bot:
+            return await bot.get_me()
+
+    try:  # before the application starts, so that a bad token is one line, not a traceback
+        me = asyncio.run(check_token())
+    except InvalidToken:
+        click.echo("error: Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN (ask "
+                   "@BotFather for the token of your bot)", err=True)
+        store.close()
+        sys.exit(1)
+    except NetworkError as exc:
+        click.echo("error: cannot reach the Telegram Bot API at "
+                   f"{settings.base_url.replace(settings.token, '[secret]')}: "
+                   f"{str(exc).replace(settings.token, '[secret]')}", err=True)
+        store.close()
+        sys.exit(1)
+    logging.getLogger("vertskap").info("starting as @%s", me.username)
+    application = build_application(settings, services, store)
+    try:
+        if settings.webhook:
+            hook = settings.webhook
+            application.run_webhook(listen=hook.listen, port=hook.port, url_path=hook.path,
+                                    webhook_url=f"{hook.url.rstrip('/')}/{hook.path}",
+                                    secret_token=hook.secret_token,
+                                    allowed_updates=Update.ALL_TYPES)
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        click.echo("error: Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN (ask "
+                   "@BotFather for the token of your bot)", err=True)
+        sys.exit(1)
+    except NetworkError as exc:
+        click.echo(f"error: cannot reach the Telegram Bot API: {str(exc).replace(settings.token, '[secret]')}",
+                   err=True)
+        sys.exit(1)
+    finally:
+        store.close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from bot.i18n import I18n, N_
 from bot.knowledge import Entry, Knowledge, text_in
@@ -95,6 +95,7 @@ class Services:
     knowledge: Knowledge
     matcher: Matcher
     i18n: I18n
+    emergency: Callable[[str], bool] = lambda text: False  # is this about an emergency?
 
 
 # --------------------------------------------------------------------------- engine
@@ -249,6 +250,11 @@ class Engine:
         match = self.services.matcher.match(text, municipality=state.municipality,
                                             language=state.language)
         lang = match.language
+        first: tuple[Reply, ...] = ()
+        if self.services.emergency(text):
+            first = (Reply(self._(lang, N_("If this is an emergency, call now: 113 for an ambulance, "
+                                          "112 for the police, 110 for the fire service. A doctor "
+                                          "out of hours (legevakt): 116 117."))),)
         record = Record("question", lang, match.municipality, text=text,
                         outcome=match.outcome.value,
                         entry=match.candidates[0].entry.key if match.candidates else None,
@@ -265,7 +271,7 @@ class Engine:
             replies = (Reply(self._(lang, N_("Sorry, I have no answer to that. A host in your "
                                              "municipality can help you.")),
                              buttons=((Button(self._(lang, N_("Ask a person")), "h"),),)),)
-        return Turn(state, replies, (record,), match=match)
+        return Turn(state, first + replies, (record,), match=match)
 
     def answer_reply(self, entry: Entry, lang: str) -> Reply:
         fallback = self.region.fallback_language

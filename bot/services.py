@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from bot.dialogue import Services
+from bot.emergency import EmergencyDetector
 from bot.i18n import I18n
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
@@ -23,7 +24,8 @@ def load_services(knowledge_dir: Path | str, locales: Path | None = None) -> Ser
     """Knowledge, matcher and catalogs; raises KnowledgeError or CatalogMissing."""
     knowledge = load_knowledge(Path(knowledge_dir))
     i18n = I18n(knowledge.region.languages, locales)
-    services = Services(knowledge=knowledge, matcher=Matcher(knowledge), i18n=i18n)
+    services = Services(knowledge=knowledge, matcher=Matcher(knowledge), i18n=i18n,
+                        emergency=EmergencyDetector(knowledge.region.languages))
     gc.collect()
     gc.freeze()  # what was loaded lives on: later collections need not walk it
     return services

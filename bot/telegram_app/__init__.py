@@ -1,0 +1,1 @@
+"""The Telegram adapter: python-telegram-bot wired to the engine. No matching or content here."""

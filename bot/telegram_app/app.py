@@ -1,0 +1,187 @@
+"""Wires python-telegram-bot to the engine: one application, its handlers in one block.
+
+Handlers read the update, call the engine, keep the user's state and records in
+the store, and send the replies. Nothing else: no matching, no content.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
+                          CommandHandler, ContextTypes, MessageHandler, filters)
+
+from bot.config import Settings
+from bot.dialogue import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
+from bot.i18n import N_
+from bot.store import Store
+from bot.telegram_app.processor import PerUserUpdateProcessor
+from bot.telegram_app.render import render
+
+log = logging.getLogger(__name__)
+
+SERVICES = "vertskap"  # the one key in application.bot_data
+
+COMMANDS = (
+    ("start", N_("Start again and choose your municipality")),
+    ("topics", N_("Browse the questions by topic")),
+    ("municipality", N_("Choose your municipality")),
+    ("language", N_("Choose the language")),
+    ("host", N_("Ask a person")),
+    ("help", N_("How this assistant works")),
+)
+
+
+@dataclass
+class Vertskap:
+    """What the handlers work with, kept in `application.bot_data[SERVICES]`."""
+
+    settings: Settings
+    services: Services
+    store: Store
+
+    @property
+    def engine(self) -> Engine:
+        return Engine(self.services)
+
+
+def vertskap(context: ContextTypes.DEFAULT_TYPE) -> Vertskap:
+    return context.bot_data[SERVICES]
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+async def send_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
+    """Sends the turn's replies in order."""
+    chat_id = update.effective_chat.id
+    for reply in turn.replies:
+        for text, markup in render(reply):
+            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                           reply_markup=markup,
+                                           link_preview_options=LinkPreviewOptions(is_disabled=True))
+
+
+async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+    """Runs one event through the engine for this user, keeps the result, and replies."""
+    app = vertskap(context)
+    user_id = update.effective_user.id
+    state = app.store.user(user_id)
+    if state.language is None:  # not chosen yet: the language Telegram reports
+        state = replace(state, language=user_language(app, update))
+    turn = app.engine.handle(state, event)
+    if turn.state != state:
+        app.store.save_user(user_id, turn.state)
+    app.store.add_records(user_id, turn.records)
+    await send_turn(update, context, turn)
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Passes a command (/start with its deep-link payload, /help, …) to the engine."""
+    text = update.effective_message.text or ""
+    name = text.split()[0].lstrip("/").split("@")[0] if text.strip() else ""
+    args = " ".join(context.args or [])
+    await handle(update, context, Command(name, args, update.effective_user.language_code))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a question."""
+    await handle(update, context, TextMessage(update.effective_message.text or ""))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a button press; the engine turns stale or forged data into a polite reply."""
+    query = update.callback_query
+    await query.answer()
+    await handle(update, context, ButtonPress(query.data or ""))
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says politely that only text can be read (photos, voice, stickers, files, …)."""
+    app = vertskap(context)
+    lang = user_language(app, update)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        app.services.i18n.gettext(lang, N_("Sorry, I can only read text. Please write your "
+                                           "question in a message.")))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the error, then tells the user something useful instead of a traceback."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    app = vertskap(context)
+    lang = user_language(app, update)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            app.services.i18n.gettext(lang, N_("Sorry, something went wrong on my side. Please "
+                                               "try again in a moment.")))
+    except Exception:  # the error may be that Telegram cannot be reached at all
+        log.warning("could not tell the user about the error", exc_info=True)
+
+
+def user_language(app: Vertskap, update: Update) -> str:
+    state = app.store.user(update.effective_user.id) if update.effective_user else None
+    if state is not None and state.language in app.services.knowledge.region.languages:
+        return state.language
+    code = update.effective_user.language_code if update.effective_user else None
+    return app.services.i18n.negotiate(code, default="en")
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+async def set_commands(application: Application) -> None:
+    """Localised command menus: one per language of the region, English by default."""
+    app: Vertskap = application.bot_data[SERVICES]
+    i18n = app.services.i18n
+    languages = app.services.knowledge.region.languages
+    for lang in languages:
+        commands = [BotCommand(name, i18n.gettext(lang, text)) for name, text in COMMANDS]
+        codes = [lang] + (["no", "nn"] if lang == "nb" else [])
+        for code in codes:
+            await application.bot.set_my_commands(commands, language_code=code)
+    default = "en" if "en" in languages else languages[0]
+    await application.bot.set_my_commands(
+        [BotCommand(name, i18n.gettext(default, text)) for name, text in COMMANDS])
+
+
+def build_application(settings: Settings, services: Services, store: Store) -> Application:
+    """The application with every handler, in the order they are tried."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
+        .post_init(set_commands)
+    )
+    if settings.overall_max_rate:
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.overall_max_rate,
+                                                      max_retries=3))
+    application = builder.build()
+    application.bot_data[SERVICES] = Vertskap(settings, services, store)
+
+    # Private chats always; group chats only where the config names them.
+    chats = filters.ChatType.PRIVATE
+    if settings.group_chats:
+        chats = chats | filters.Chat(chat_id=list(settings.group_chats))
+
+    # 1. commands the engine knows (/start carries a deep-link payload)
+    application.add_handler(CommandHandler(list(Engine.COMMANDS), on_command, filters=chats))
+    # 2. button presses, checked by the engine
+    application.add_handler(CallbackQueryHandler(on_button))
+    # 3. questions
+    application.add_handler(MessageHandler(chats & filters.TEXT & ~filters.COMMAND, on_text))
+    # 4. unknown commands get the engine's "unknown command" reply
+    application.add_handler(MessageHandler(chats & filters.COMMAND, on_command))
+    # 5. everything else a person sends: photos, voice, stickers, locations, files
+    application.add_handler(MessageHandler(chats & ~filters.StatusUpdate.ALL & ~filters.TEXT,
+                                           on_other))
+    application.add_error_handler(on_error)
+    return application

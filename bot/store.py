@@ -140,4 +140,4 @@ class Store:
         query = "SELECT * FROM records" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
         cursor = self._db.execute(query, (kind,) if kind else ())
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

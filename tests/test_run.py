@@ -1,7 +1,6 @@
 """`vertskap run` as a process: clear start-up errors, polling and webhook against the fake API."""
 
 import asyncio
-import json
 import os
 import socket
 import sys

@@ -39,7 +39,7 @@ class Settings:
     base_url: str = TELEGRAM_API
     base_file_url: str = TELEGRAM_FILE_API
     group_chats: frozenset[int] = frozenset()
-    max_concurrent_updates: int = 256
+    max_concurrent_updates: int = 16
     overall_max_rate: float = 30.0  # messages a second, all chats together (Telegram's limit)
     webhook: WebhookSettings | None = None
     log_level: str = "INFO"
@@ -156,7 +156,7 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
     level = str(bot.get("log_level", "INFO")).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"{source}: bot.log_level must be DEBUG, INFO, WARNING or ERROR")
-    concurrent = telegram.get("max_concurrent_updates", 256)
+    concurrent = telegram.get("max_concurrent_updates", 16)
     if concurrent < 1:
         raise ConfigError(f"{source}: telegram.max_concurrent_updates must be 1 or more")
     rate = float(telegram.get("overall_max_rate", 30))

@@ -73,6 +73,7 @@ class Sent:
     text: str  # as Telegram shows it (entities parsed)
     html: str  # as the bot sent it
     buttons: list[list[dict]] = field(default_factory=list)
+    at: float = field(default_factory=time.perf_counter)  # when it arrived
 
     @property
     def button_data(self) -> list[str]:

@@ -239,6 +239,14 @@ def run(config_file: Path | None, webhook_url: str | None, listen: str | None, p
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     services = _services(settings.knowledge)
+    from bot.escalation import routing_from_settings
+
+    try:
+        services.hosts = routing_from_settings(
+            settings.hosts, [m.id for m in services.knowledge.region.municipalities], settings.source)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     try:
         store = Store(settings.database)
     except StoreError as exc:

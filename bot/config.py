@@ -43,6 +43,9 @@ class Settings:
     overall_max_rate: float = 30.0  # messages a second, all chats together (Telegram's limit)
     webhook: WebhookSettings | None = None
     log_level: str = "INFO"
+    hosts: dict = field(default_factory=dict)  # the [hosts] table; escalation.routing_from_settings
+    drafts: Path | None = None  # where /faq writes draft entries from closed tickets
+    source: str = "settings"  # the config file, for messages
 
 
 def default_database() -> Path:
@@ -59,7 +62,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "token_file": (str, "file holding the bot token (instead of TELEGRAM_BOT_TOKEN)"),
         "group_chats": (list, "ids of group chats the bot answers in"),
         "log_level": (str, "DEBUG, INFO, WARNING or ERROR"),
+        "drafts": (str, "folder for draft entries written from closed tickets (/faq)"),
     },
+    "hosts": {},  # host chats: checked against the region by escalation.routing_from_settings
     "telegram": {
         "max_concurrent_updates": (int, "updates handled at once (one user's stay in order)"),
         "overall_max_rate": ((int, float), "messages a second the bot sends at most, all chats together"),
@@ -97,6 +102,8 @@ def _check_file(data: Mapping[str, Any], source: str) -> None:
                               f"the sections are {', '.join('[' + s + ']' for s in SCHEMA)}")
         if not isinstance(values, dict):
             raise ConfigError(f"{source}: [{section}] must be a table of settings")
+        if section == "hosts":
+            continue
         for key, value in values.items():
             if key not in SCHEMA[section]:
                 raise ConfigError(f"{source}: unknown setting {section}.{key}"
@@ -178,6 +185,9 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         overall_max_rate=rate,
         webhook=webhook,
         log_level=level,
+        hosts=dict(data.get("hosts", {})),
+        drafts=(base / Path(bot["drafts"]).expanduser()) if "drafts" in bot else None,
+        source=source,
     )
 
 

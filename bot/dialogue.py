@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from bot.i18n import I18n, N_
 from bot.knowledge import Entry, Knowledge, text_in
@@ -81,7 +81,9 @@ class Turn:
     state: UserState
     replies: tuple[Reply, ...]
     records: tuple[Record, ...] = ()
-    wants_host: bool = False  # the user asked for a person (escalation handles it)
+    wants_host: bool = False  # the user confirmed: open a ticket with a host
+    leaves_host: bool = False  # the user went back to the assistant: close the ticket
+    rating: tuple[int, int] | None = None  # (ticket id, 1–5) the user gave a closed ticket
     match: Match | None = None
 
 
@@ -96,6 +98,7 @@ class Services:
     matcher: Matcher
     i18n: I18n
     emergency: Callable[[str], bool] = lambda text: False  # is this about an emergency?
+    hosts: Any = None  # escalation.Routing when host chats are set up, else None
 
 
 # --------------------------------------------------------------------------- engine
@@ -346,6 +349,9 @@ class Engine:
                 return Turn(state, (reply,), (record,))
         if kind == "h" and not value:
             return self.ask_host(state, lang)
+        host = self.host_button(state, lang, data)
+        if host is not None:
+            return host
         return Turn(state, (Reply(self._(lang, N_("This button has expired. Please ask your "
                                                   "question again."))),))
 
@@ -377,19 +383,45 @@ class Engine:
             "/help – this text"), languages=self._language_list(lang)))
 
     def ask_host(self, state: UserState, lang: str) -> Turn:
-        """Asks for a person; until hosts are set up, says where to find them."""
+        """Says what a host would see and asks to confirm; without hosts, where to find them."""
         region = self.region
         m = region.municipality(state.municipality) if state.municipality else None
-        if m is not None and m.website:
-            text = self._(lang, N_("Hosts will soon answer here. Until then, you find the "
-                                   "contact details of {municipality} on {website}"),
-                          municipality=text_in(m.name, lang, region.fallback_language),
-                          website=m.website)
-        else:
-            text = self._(lang, N_("Hosts will soon answer here. Until then, choose your "
-                                   "municipality with /municipality to see where to find "
-                                   "them."))
-        return Turn(state, (Reply(text),), wants_host=True)
+        place = text_in(m.name, lang, region.fallback_language) if m else \
+            text_in(region.name, lang, region.fallback_language)
+        if self.services.hosts is None:
+            if m is not None and m.website:
+                text = self._(lang, N_("Hosts will soon answer here. Until then, you find the "
+                                       "contact details of {municipality} on {website}"),
+                              municipality=place, website=m.website)
+            else:
+                text = self._(lang, N_("Hosts will soon answer here. Until then, choose your "
+                                       "municipality with /municipality to see where to find "
+                                       "them."))
+            return Turn(state, (Reply(text),))
+        text = self._(lang, N_("I can pass your question to a host in {place}: a person who "
+                               "helps newcomers. The host will see your first name, your "
+                               "language, your municipality and your conversation with me – "
+                               "never your phone number. Shall I pass it on?"), place=place)
+        buttons = ((Button(self._(lang, N_("Yes, ask a person")), "hc"),),
+                   (Button(self._(lang, N_("No, thanks")), "hn"),))
+        return Turn(state, (Reply(text, buttons=buttons),))
+
+    def host_button(self, state: UserState, lang: str, data: str) -> Turn | None:
+        """The buttons around a host conversation: confirm, cancel, back, rating."""
+        if data == "hc" and self.services.hosts is not None:
+            return Turn(state, (), wants_host=True)
+        if data == "hn":
+            return Turn(state, (Reply(self._(lang, N_("All right. Ask me anything else."))),))
+        if data == "hb":
+            return Turn(state, (Reply(self._(lang, N_("You are back with the assistant. Ask me "
+                                                      "anything."))),), leaves_host=True)
+        kind, _, rest = data.partition(":")
+        if kind == "r":
+            ticket, _, value = rest.partition(":")
+            if ticket.isdigit() and value in ("1", "2", "3", "4", "5"):
+                return Turn(state, (Reply(self._(lang, N_("Thank you for your rating!"))),),
+                            rating=(int(ticket), int(value)))
+        return None
 
 
 def all_button_data(replies: Iterable[Reply]) -> list[str]:

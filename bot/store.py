@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from bot.dialogue import Record, UserState
+from bot.escalation import Ticket
 
 
 class StoreError(Exception):
@@ -48,7 +49,45 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX records_at ON records (at);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: tickets with hosts, and the messages copied both ways (each exactly once)
+    """
+    CREATE TABLE tickets (
+        id             INTEGER PRIMARY KEY,
+        user_id        INTEGER NOT NULL,
+        host           TEXT NOT NULL,
+        chat_id        INTEGER NOT NULL,
+        thread_id      INTEGER,
+        municipality   TEXT,
+        language       TEXT NOT NULL,
+        first_name     TEXT NOT NULL,
+        question       TEXT NOT NULL,
+        status         TEXT NOT NULL DEFAULT 'open',
+        created_at     TEXT NOT NULL,
+        first_reply_at TEXT,
+        claimed_by     TEXT,
+        follow_up_due  TEXT,
+        followed_up    INTEGER NOT NULL DEFAULT 0,
+        rating         INTEGER,
+        user_blocked   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX one_open_ticket ON tickets (user_id) WHERE status = 'open';
+    CREATE INDEX tickets_topic ON tickets (chat_id, thread_id);
+    CREATE TABLE ticket_messages (
+        ticket_id   INTEGER NOT NULL REFERENCES tickets (id),
+        direction   TEXT NOT NULL,          -- 'to_host' or 'to_user'
+        source_chat INTEGER NOT NULL,
+        source_id   INTEGER NOT NULL,
+        copy_id     INTEGER,
+        text        TEXT,                   -- hosts' answers, for /faq drafts
+        PRIMARY KEY (direction, source_chat, source_id)
+    );
+    """,
 )
+
+TICKET_FIELDS = ("id", "user_id", "host", "chat_id", "thread_id", "municipality", "language",
+                 "first_name", "question", "status", "created_at", "first_reply_at", "claimed_by",
+                 "follow_up_due", "followed_up", "rating", "user_blocked")
+_TIMES = ("created_at", "first_reply_at", "follow_up_due")
 
 
 def utcnow() -> dt.datetime:
@@ -135,6 +174,101 @@ class Store:
             self._db.executemany(
                 "INSERT INTO records (at, kind, user_hash, language, municipality, text, outcome, "
                 "entry, score, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def last_questions(self, user_id: int, limit: int = 5) -> list[dict]:
+        rows = self._db.execute(
+            "SELECT text, outcome, entry, score, language FROM records WHERE user_hash = ? AND "
+            "kind = 'question' ORDER BY id DESC LIMIT ?", (self.user_hash(user_id), limit)).fetchall()
+        return [dict(zip(("text", "outcome", "entry", "score", "language"), r, strict=True))
+                for r in reversed(rows)]
+
+    # ----------------------------------------------------------------- tickets
+
+    def _ticket(self, row) -> Ticket | None:
+        if row is None:
+            return None
+        values = dict(zip(TICKET_FIELDS, row, strict=True))
+        for name in _TIMES:
+            if values[name]:
+                values[name] = dt.datetime.fromisoformat(values[name])
+        values["followed_up"] = bool(values["followed_up"])
+        values["user_blocked"] = bool(values["user_blocked"])
+        return Ticket(**values)
+
+    def _select(self, where: str, args: tuple) -> list[Ticket]:
+        rows = self._db.execute(f"SELECT {', '.join(TICKET_FIELDS)} FROM tickets WHERE {where} "
+                                "ORDER BY id", args).fetchall()
+        return [self._ticket(r) for r in rows]
+
+    def open_ticket(self, ticket: Ticket) -> Ticket:
+        """Stores a new open ticket; returns the user's open one if there is one already."""
+        values = {f: getattr(ticket, f) for f in TICKET_FIELDS if f != "id"}
+        for name in _TIMES:
+            if values[name] is not None:
+                values[name] = values[name].isoformat()
+        with self._lock:
+            try:
+                cursor = self._db.execute(
+                    f"INSERT INTO tickets ({', '.join(values)}) VALUES "
+                    f"({', '.join('?' * len(values))})", tuple(values.values()))
+            except sqlite3.IntegrityError:
+                return self.open_ticket_of(ticket.user_id)
+        return self.ticket(cursor.lastrowid)
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        found = self._select("id = ?", (ticket_id,))
+        return found[0] if found else None
+
+    def open_ticket_of(self, user_id: int) -> Ticket | None:
+        found = self._select("user_id = ? AND status = 'open'", (user_id,))
+        return found[0] if found else None
+
+    def ticket_in_topic(self, chat_id: int, thread_id: int) -> Ticket | None:
+        found = self._select("chat_id = ? AND thread_id = ?", (chat_id, thread_id))
+        return found[-1] if found else None
+
+    def update_ticket(self, ticket_id: int, **values) -> None:
+        for name in _TIMES:
+            if isinstance(values.get(name), dt.datetime):
+                values[name] = values[name].isoformat()
+        unknown = set(values) - set(TICKET_FIELDS)
+        if unknown:
+            raise ValueError(f"no ticket fields {unknown}")
+        with self._lock:
+            self._db.execute(f"UPDATE tickets SET {', '.join(f'{k} = ?' for k in values)} "
+                             "WHERE id = ?", (*values.values(), ticket_id))
+
+    def due_follow_ups(self, now: dt.datetime) -> list[Ticket]:
+        return [t for t in self._select("status = 'open' AND followed_up = 0 AND "
+                                        "first_reply_at IS NULL AND follow_up_due IS NOT NULL", ())
+                if t.follow_up_due <= now]
+
+    def tickets(self) -> list[Ticket]:
+        return self._select("1 = 1", ())
+
+    def claim_copy(self, ticket_id: int, direction: str, source_chat: int, source_id: int,
+                   text: str | None = None) -> bool:
+        """Claims the copying of one message; False if it was copied (or claimed) before."""
+        with self._lock:
+            try:
+                self._db.execute("INSERT INTO ticket_messages (ticket_id, direction, source_chat, "
+                                 "source_id, text) VALUES (?, ?, ?, ?, ?)",
+                                 (ticket_id, direction, source_chat, source_id, text))
+            except sqlite3.IntegrityError:
+                return False
+        return True
+
+    def copied(self, direction: str, source_chat: int, source_id: int, copy_id: int) -> None:
+        with self._lock:
+            self._db.execute("UPDATE ticket_messages SET copy_id = ? WHERE direction = ? AND "
+                             "source_chat = ? AND source_id = ?",
+                             (copy_id, direction, source_chat, source_id))
+
+    def host_answers(self, ticket_id: int) -> list[str]:
+        rows = self._db.execute("SELECT text FROM ticket_messages WHERE ticket_id = ? AND "
+                                "direction = 'to_user' AND text IS NOT NULL ORDER BY rowid",
+                                (ticket_id,)).fetchall()
+        return [r[0] for r in rows]
 
     def records(self, kind: str | None = None) -> list[dict]:
         query = "SELECT * FROM records" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"

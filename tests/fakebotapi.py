@@ -74,6 +74,7 @@ class Sent:
     html: str  # as the bot sent it
     buttons: list[list[dict]] = field(default_factory=list)
     at: float = field(default_factory=time.perf_counter)  # when it arrived
+    thread_id: int | None = None  # the forum topic it went to
 
     @property
     def button_data(self) -> list[str]:
@@ -82,6 +83,10 @@ class Sent:
     @property
     def button_labels(self) -> list[str]:
         return [b.get("text", "") for row in self.buttons for b in row]
+
+
+def _int(value) -> int | None:
+    return int(value) if value not in (None, "") else None
 
 
 class FakeBotApi:
@@ -94,6 +99,9 @@ class FakeBotApi:
         self.errors: list[str] = []  # requests Telegram would have refused
         self.commands: dict[str | None, list[dict]] = {}
         self.callback_answers: list[str] = []
+        self.groups: dict[int, dict] = {}  # supergroups the bot is in: {"forum": …, "admin": …}
+        self.topics: list[tuple[int, int, str]] = []  # (chat, thread, name) created by the bot
+        self.blocked: set[int] = set()  # users who blocked the bot
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
@@ -194,11 +202,61 @@ class FakeBotApi:
         self.commands[params.get("language_code")] = commands
         return self._ok(True)
 
+    async def api_getChat(self, params) -> web.Response:
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.groups:
+            return self._bad("chat not found")
+        return self._ok({"id": chat_id, "type": "supergroup", "title": f"Group {chat_id}",
+                         "is_forum": self.groups[chat_id].get("forum", True),
+                         "accent_color_id": 0, "max_reaction_count": 11,
+                         "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                                 "unique_gifts": False, "premium_subscription": False}})
+
+    async def api_getChatMember(self, params) -> web.Response:
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.groups:
+            return self._bad("chat not found")
+        admin = self.groups[chat_id].get("admin", True)
+        member = {"status": "administrator" if admin else "member", "user": BOT_USER}
+        if admin:
+            member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                           "can_delete_messages": True, "can_manage_video_chats": True,
+                           "can_restrict_members": True, "can_promote_members": False,
+                           "can_change_info": True, "can_invite_users": True,
+                           "can_post_stories": False, "can_edit_stories": False,
+                           "can_delete_stories": False, "can_manage_topics": True})
+        return self._ok(member)
+
+    async def api_createForumTopic(self, params) -> web.Response:
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.groups or not self.groups[chat_id].get("forum", True):
+            return self._bad("the chat is not a forum")
+        thread_id = next(self._message_ids)
+        self.topics.append((chat_id, thread_id, str(params.get("name"))))
+        return self._ok({"message_thread_id": thread_id, "name": params.get("name"),
+                         "icon_color": 7322096})
+
+    async def api_copyMessage(self, params) -> web.Response:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            return web.json_response({"ok": False, "error_code": 403,
+                                      "description": "Forbidden: bot was blocked by the user"},
+                                     status=403)
+        sent = Sent(next(self._message_ids), chat_id, f"[copy of {params['from_chat_id']}/"
+                    f"{params['message_id']}]", "", [], thread_id=_int(params.get("message_thread_id")))
+        self.sent.append(sent)
+        self._new_sent.set()
+        return self._ok({"message_id": sent.message_id})
+
     async def api_answerCallbackQuery(self, params) -> web.Response:
         self.callback_answers.append(str(params.get("callback_query_id")))
         return self._ok(True)
 
     async def api_sendMessage(self, params) -> web.Response:
+        if int(params["chat_id"]) in self.blocked:
+            return web.json_response({"ok": False, "error_code": 403,
+                                      "description": "Forbidden: bot was blocked by the user"},
+                                     status=403)
         html = str(params.get("text", ""))
         if params.get("parse_mode") == "HTML":
             text, problems = check_html(html)
@@ -217,7 +275,8 @@ class FakeBotApi:
                     return self._bad("text buttons are unallowed in the inline keyboard")
                 if len(str(b.get("callback_data", "")).encode()) > 64:
                     return self._bad("BUTTON_DATA_INVALID")
-        sent = Sent(next(self._message_ids), int(params["chat_id"]), text, html, buttons)
+        sent = Sent(next(self._message_ids), int(params["chat_id"]), text, html, buttons,
+                    thread_id=_int(params.get("message_thread_id")))
         self.sent.append(sent)
         self._new_sent.set()
         result = {"message_id": sent.message_id, "date": int(time.time()),
@@ -278,6 +337,27 @@ class FakeBotApi:
         return self._push({"callback_query": {
             "id": str(next(self._update_ids) + 10_000), "from": self.user(user_id, language),
             "chat_instance": f"ci{user_id}", "data": data, "message": msg}})
+
+    def in_topic(self, chat_id: int, thread_id: int, user_id: int, text: str | None = None,
+                 photo: bool = False) -> dict:
+        """A member writes in a forum topic of a group."""
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "supergroup", "title": f"Group {chat_id}",
+                            "is_forum": True},
+                   "from": self.user(user_id, "nb"), "message_thread_id": thread_id,
+                   "is_topic_message": True}
+        if photo:
+            message["photo"] = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 9,
+                                 "height": 9}]
+        else:
+            message["text"] = text or ""
+            if message["text"].startswith("/"):
+                message["entities"] = [{"type": "bot_command", "offset": 0,
+                                        "length": len(message["text"].split()[0])}]
+        return self._push({"message": message})
+
+    def in_topic_messages(self, chat_id: int, thread_id: int) -> list[Sent]:
+        return [s for s in self.sent if s.chat_id == chat_id and s.thread_id == thread_id]
 
     # ----------------------------------------------------------------- waiting
 

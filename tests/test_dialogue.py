@@ -130,10 +130,28 @@ def test_empty_text_asks_for_text(engine):
     assert "text" in texts(engine.handle(UserState(language="en"), TextMessage("   "))).lower()
 
 
-def test_asking_for_a_person_is_flagged_for_escalation(engine):
+def test_without_host_chats_asking_for_a_person_points_to_the_municipality(engine):
     turn = engine.handle(UserState(language="en", municipality="bardu"), ButtonPress("h"))
-    assert turn.wants_host
+    assert not turn.wants_host
     assert "https://www.bardu.kommune.no" in texts(turn)
+
+
+def test_with_host_chats_asking_for_a_person_says_what_is_shared_and_asks_first(services):
+    from dataclasses import replace as copy
+
+    from bot.dialogue import Engine
+    from bot.escalation import DEFAULT, HostChat, OfficeHours, Routing
+
+    hours = OfficeHours.parse("Mon-Fri 08:00-15:30")
+    engine = Engine(copy(services, hosts=Routing({DEFAULT: HostChat(DEFAULT, -1, hours)})))
+    state = UserState(language="en", municipality="bardu")
+    ask = engine.handle(state, Command("host"))
+    assert "first name" in texts(ask) and "never your phone number" in texts(ask)
+    assert all_button_data(ask.replies) == ["hc", "hn"]
+    assert engine.handle(state, ButtonPress("hc")).wants_host
+    assert engine.handle(state, ButtonPress("hb")).leaves_host
+    assert engine.handle(state, ButtonPress("r:7:5")).rating == (7, 5)
+    assert "expired" in texts(engine.handle(state, ButtonPress("r:7:9")))
 
 
 def test_every_button_fits_telegrams_callback_limit(engine, knowledge):

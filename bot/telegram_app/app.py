@@ -7,7 +7,9 @@ the store, and send the replies. Nothing else: no matching, no content.
 from __future__ import annotations
 
 import logging
+import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -17,7 +19,8 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
 from bot.config import Settings
 from bot.dialogue import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
 from bot.i18n import N_
-from bot.store import Store
+from bot.store import Store, utcnow
+from bot.telegram_app import hosts
 from bot.telegram_app.processor import PerUserUpdateProcessor
 from bot.telegram_app.render import render
 
@@ -42,6 +45,7 @@ class Vertskap:
     settings: Settings
     services: Services
     store: Store
+    clock: Callable[[], dt.datetime] = utcnow  # tests move time on
 
     @property
     def engine(self) -> Engine:
@@ -69,6 +73,8 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Even
     """Runs one event through the engine for this user, keeps the result, and replies."""
     app = vertskap(context)
     user_id = update.effective_user.id
+    if isinstance(event, TextMessage) and await to_open_ticket(update, context):
+        return
     state = app.store.user(user_id)
     if state.language is None:  # not chosen yet: the language Telegram reports
         state = replace(state, language=user_language(app, update))
@@ -77,6 +83,29 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Even
         app.store.save_user(user_id, turn.state)
     app.store.add_records(user_id, turn.records)
     await send_turn(update, context, turn)
+    lang = turn.match.language if turn.match else turn.state.language
+    if turn.wants_host:
+        await hosts.open_ticket(update, context, lang)
+    if turn.leaves_host:
+        ticket = app.store.open_ticket_of(user_id)
+        if ticket is not None:
+            await hosts.close_ticket(context, ticket, by_host=False)
+    if turn.rating is not None:
+        ticket = app.store.ticket(turn.rating[0])
+        if ticket is not None and ticket.user_id == user_id and ticket.status == "closed":
+            app.store.update_ticket(ticket.id, rating=turn.rating[1])
+
+
+async def to_open_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """While a user's ticket is open, their messages go to the host, not the assistant."""
+    app = vertskap(context)
+    if app.services.hosts is None or update.effective_chat.type != "private":
+        return False
+    ticket = app.store.open_ticket_of(update.effective_user.id)
+    if ticket is None:
+        return False
+    await hosts.to_host(update, context, ticket)
+    return True
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -100,7 +129,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Says politely that only text can be read (photos, voice, stickers, files, …)."""
+    """Says politely that only text can be read (photos, voice, stickers, files, …).
+
+    With a host conversation open, photos and files go to the host instead.
+    """
+    if await to_open_ticket(update, context):
+        return
     app = vertskap(context)
     lang = user_language(app, update)
     await context.bot.send_message(
@@ -136,6 +170,18 @@ def user_language(app: Vertskap, update: Update) -> str:
 # --------------------------------------------------------------------------- wiring
 
 
+async def post_init(application: Application) -> None:
+    """Command menus; with host chats, their check and the follow-up of silent tickets."""
+    await set_commands(application)
+    app: Vertskap = application.bot_data[SERVICES]
+    if app.services.hosts is not None:
+        await hosts.check_host_chats(application)
+        application.job_queue.run_repeating(hosts.follow_up, interval=FOLLOW_UP_EVERY, first=1)
+
+
+FOLLOW_UP_EVERY = 60  # seconds between looks for silent tickets (their due times are stored)
+
+
 async def set_commands(application: Application) -> None:
     """Localised command menus: one per language of the region, English by default."""
     app: Vertskap = application.bot_data[SERVICES]
@@ -159,7 +205,7 @@ def build_application(settings: Settings, services: Services, store: Store) -> A
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
-        .post_init(set_commands)
+        .post_init(post_init)
     )
     if settings.overall_max_rate:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.overall_max_rate,
@@ -171,6 +217,14 @@ def build_application(settings: Settings, services: Services, store: Store) -> A
     chats = filters.ChatType.PRIVATE
     if settings.group_chats:
         chats = chats | filters.Chat(chat_id=list(settings.group_chats))
+
+    # 0. the hosts' chats: commands and answers in tickets' topics, nothing else
+    if services.hosts is not None:
+        host_chats = filters.Chat(chat_id=[c.chat_id for c in services.hosts.chats.values()])
+        application.add_handler(CommandHandler(["claim", "close", "faq"], hosts.on_host_command,
+                                               filters=host_chats))
+        application.add_handler(MessageHandler(host_chats & ~filters.COMMAND
+                                               & ~filters.StatusUpdate.ALL, hosts.on_host_message))
 
     # 1. commands the engine knows (/start carries a deep-link payload)
     application.add_handler(CommandHandler(list(Engine.COMMANDS), on_command, filters=chats))

@@ -210,7 +210,8 @@ class FakeBotApi:
                          "is_forum": self.groups[chat_id].get("forum", True),
                          "accent_color_id": 0, "max_reaction_count": 11,
                          "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                                 "unique_gifts": False, "premium_subscription": False}})
+                                                 "unique_gifts": False, "premium_subscription": False,
+                                                 "gifts_from_channels": False}})
 
     async def api_getChatMember(self, params) -> web.Response:
         chat_id = int(params["chat_id"])

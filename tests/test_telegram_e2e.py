@@ -8,11 +8,9 @@ import pytest
 import yaml
 from fakebotapi import FakeBotApi
 
-from bot.config import Settings
 from bot.logs import setup_logging
 from bot.services import load_services
-from bot.store import Store
-from bot.telegram_app.app import build_application, set_commands
+from telegram_harness import Bot, converse, press
 
 USER = 4711
 
@@ -25,50 +23,12 @@ async def api():
     await server.stop()
 
 
-class Bot:
-    """Starts and stops the assistant the way `vertskap run` does, minus the signals."""
-
-    def __init__(self, api, services, database, **settings):
-        self.api, self.services, self.database, self.extra = api, services, database, settings
-        self.app = self.store = None
-
-    async def start(self):
-        settings = Settings(knowledge=self.services.knowledge.root, database=self.database,
-                            token=self.api.token, base_url=self.api.base_url,
-                            base_file_url=self.api.base_file_url, **self.extra)
-        self.store = Store(self.database)
-        self.app = build_application(settings, self.services, self.store)
-        await self.app.initialize()
-        await set_commands(self.app)
-        await self.app.start()
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
-        return self
-
-    async def stop(self):
-        await self.app.updater.stop()
-        await self.app.stop()
-        await self.app.shutdown()
-        self.store.close()
-
-
 @pytest.fixture()
 async def bot(api, services, tmp_path):
     running = await Bot(api, services, tmp_path / "vertskap.sqlite3").start()
     yield running
     await running.stop()
     assert api.errors == [], "the bot sent something Telegram would refuse"
-
-
-async def converse(api, text, count, user=USER, language="en"):
-    before = len(api.to(user))
-    api.text(user, text, language=language)
-    return await api.wait_for(user, count, since=before)
-
-
-async def press(api, data, count, user=USER, language="en"):
-    before = len(api.to(user))
-    api.press(user, data, language=language)
-    return await api.wait_for(user, count, since=before)
 
 
 async def test_onboarding_greets_in_the_users_language_and_asks_for_the_municipality(api, bot):

@@ -82,18 +82,17 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Even
     if turn.state != state:
         app.store.save_user(user_id, turn.state)
     app.store.add_records(user_id, turn.records)
-    await send_turn(update, context, turn)
-    lang = turn.match.language if turn.match else turn.state.language
-    if turn.wants_host:
-        await hosts.open_ticket(update, context, lang)
-    if turn.leaves_host:
-        ticket = app.store.open_ticket_of(user_id)
-        if ticket is not None:
-            await hosts.close_ticket(context, ticket, by_host=False)
     if turn.rating is not None:
         ticket = app.store.ticket(turn.rating[0])
         if ticket is not None and ticket.user_id == user_id and ticket.status == "closed":
             app.store.update_ticket(ticket.id, rating=turn.rating[1])
+    if turn.leaves_host:
+        ticket = app.store.open_ticket_of(user_id)
+        if ticket is not None:
+            await hosts.close_ticket(context, ticket, by_host=False)
+    await send_turn(update, context, turn)
+    if turn.wants_host:
+        await hosts.open_ticket(update, context, turn.state.language or user_language(app, update))
 
 
 async def to_open_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 import yaml
-from babel.dates import format_skeleton
+from babel.dates import format_date, format_time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
@@ -86,8 +86,9 @@ async def open_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: 
         text += " " + _(lang, N_("The host answers within office hours ({hours})."),
                         hours=host.office_hours.text)
     else:
-        when = format_skeleton("EEEEdMMMMHHmm", host.office_hours.next_open(now), tzinfo=OSLO,
-                               locale=babel_locale(lang))
+        opens = host.office_hours.next_open(now).astimezone(OSLO)
+        locale = babel_locale(lang)
+        when = f"{format_date(opens, 'full', locale=locale)}, {format_time(opens, 'short', locale=locale)}"
         text += " " + _(lang, N_("The office is closed now; the host will read your message from "
                                  "{when}."), when=when)
     await context.bot.send_message(user.id, text, reply_markup=back_button(app, lang))

@@ -207,6 +207,48 @@ def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bo
 
 
 @main.command()
+@_knowledge_option
+@click.option("--stale", is_flag=True, help="List only the entries not reviewed for over a year.")
+@click.option("--lang", "-l", default=None, help="The language of topic and place names.")
+def coverage(knowledge_dir: Path | None, stale: bool, lang: str | None) -> None:
+    """A table municipality × topic: how many entries answer, and what is missing."""
+    from bot.knowledge import text_in
+    from bot.reports import coverage as compute
+
+    services = _services(knowledge_dir)
+    knowledge = services.knowledge
+    region = knowledge.region
+    lang = lang if lang in region.languages else region.fallback_language
+    report = compute(knowledge)
+    if stale:
+        for key, reviewed in report.stale:
+            click.echo(f"{key}: {'last reviewed ' + reviewed.isoformat() if reviewed else 'never reviewed'}")
+        click.echo(f"{len(report.stale)} entr{'y' if len(report.stale) == 1 else 'ies'} to review")
+        sys.exit(0)
+    names = [text_in(region.municipality(m).name, lang, region.fallback_language)
+             for m in report.municipalities]
+    width = max(len(n) for n in names) + 2
+    headers = [text_in(region.topics[t], lang, region.fallback_language) for t in report.topics]
+    rows = []
+    for m in report.municipalities:
+        row = []
+        for t in report.topics:
+            cell = report.cells[(m, t)]
+            row.append("–" if not cell.entries else
+                       f"{cell.entries}" + (f" ({cell.local} local)" if cell.local else ""))
+        rows.append(row)
+    columns = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    click.echo((" " * width + "  ".join(h.ljust(c) for h, c in zip(headers, columns, strict=True))).rstrip())
+    for name, row in zip(names, rows, strict=True):
+        click.echo((name.ljust(width) + "  ".join(x.ljust(c) for x, c in zip(row, columns, strict=True))).rstrip())
+    for key, part, language in report.missing:
+        click.echo(f"missing: {key} has no {part} in '{language}'")
+    empty = report.empty()
+    click.echo(f"{len(knowledge.entries)} entries; {len(empty)} empty topic cell(s); "
+               f"{len(report.missing)} missing translation(s); {len(report.stale)} to review")
+
+
+@main.command()
 @click.option("--config", "config_file", type=click.Path(path_type=Path), default=None,
               help="The TOML settings file (see README.md, Settings). Optional.")
 @click.option("--webhook-url", default=None, help="Run with a webhook at this public https URL.")

@@ -321,7 +321,12 @@ def name_findings(doc: Document, path: KeyPath, owner: str, value: Any,
                           f"not {kind(value)}", *path)
         return
     for lang, text in value.items():
-        if lang not in languages:
+        if lang not in languages and text is None:
+            # {nb: Opphold, ID og folkeregister} reads "ID og folkeregister" as a key
+            yield doc.finding(Level.ERROR, f"the name of {owner} has a comma inside {{ … }}, so "
+                              f"'{shown(lang)}' was read as a language; put the text in quotes: "
+                              "nb: \"…, …\"", *path, lang, key=True)
+        elif lang not in languages:
             hint = did_you_mean(lang, languages, "remove it or add the language to languages")
             yield doc.finding(Level.ERROR, f"the name of {owner} has a text in '{shown(lang)}', which "
                               f"is not a language of region.yaml ({language_list(languages)}); {hint}",

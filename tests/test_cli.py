@@ -128,3 +128,18 @@ def test_chat_runs_on_standard_input(runner, region_dir):
                            input="1\nhow do I get a GP\n")
     assert result.exit_code == 0
     assert "In Bardu you choose a GP (fastlege)" in result.output
+
+
+def test_coverage_shows_municipality_by_topic(runner, region_dir):
+    result = runner.invoke(main, ["coverage", "--knowledge", str(region_dir), "--lang", "en"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "         Tax          School and kindergarten  Health",
+        "Bardu    2            2                        1 (1 local)",
+        "Målselv  3 (1 local)  2                        1",
+        "Senja    2            2 (1 local)              1",
+        "8 entries; 0 empty topic cell(s); 0 missing translation(s); 8 to review",
+    ]
+    stale = runner.invoke(main, ["coverage", "--knowledge", str(region_dir), "--stale"])
+    assert stale.output.splitlines()[0] == "bardu/gp: never reviewed"
+    assert stale.output.splitlines()[-1] == "8 entries to review"

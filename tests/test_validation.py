@@ -943,3 +943,15 @@ def test_all_problems_of_a_folder_are_reported_together(tmp_path):
         "region.yaml:13:5: error: unknown key 'aliasses' in municipality 'senja'; did you mean "
         "'aliases'?",
     ]
+
+
+def test_a_comma_inside_a_flow_mapping_gets_a_quoting_hint(tmp_path):
+    folder = tmp_path / "k"
+    shutil.copytree(GOOD, folder)
+    region = folder / "region.yaml"
+    region.write_text(region.read_text(encoding="utf-8").replace(
+        "tax: {nb: Skatt, en: Tax, de: Steuern}", "tax: {nb: Skatt, avgift, en: Tax, de: Steuern}"),
+        encoding="utf-8")
+    found = [str(f) for f in validate(folder, today=TODAY) if f.path == "region.yaml"]
+    assert found == ["region.yaml:6:20: error: the name of topic 'tax' has a comma inside { … }, so "
+                     "'avgift' was read as a language; put the text in quotes: nb: \"…, …\""]

@@ -429,6 +429,10 @@ class Matcher:
         return (surface not in self.stop and lemma not in self.stop
                 and not surface.isdigit() and len(surface) > 1)
 
+    def content_words(self, text: str, language: str | None = None) -> list[str]:
+        """The words of a text that carry its meaning, as the matcher sees them."""
+        return self._raw(text, language)
+
     def _raw(self, text: str, lang: str | None) -> list[str]:
         """Content words of a text in `lang`, as dictionary forms: no stop words or numbers.
 

@@ -270,8 +270,39 @@ class Store:
                                 (ticket_id,)).fetchall()
         return [r[0] for r in rows]
 
-    def records(self, kind: str | None = None) -> list[dict]:
-        query = "SELECT * FROM records" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
-        cursor = self._db.execute(query, (kind,) if kind else ())
+    def records(self, kind: str | None = None, since: dt.datetime | None = None,
+                until: dt.datetime | None = None) -> list[dict]:
+        """Records in order, optionally of one kind and within [since, until)."""
+        where, args = [], []
+        if kind:
+            where.append("kind = ?")
+            args.append(kind)
+        if since:
+            where.append("at >= ?")
+            args.append(since.astimezone(dt.timezone.utc).isoformat())
+        if until:
+            where.append("at < ?")
+            args.append(until.astimezone(dt.timezone.utc).isoformat())
+        query = "SELECT * FROM records" + (" WHERE " + " AND ".join(where) if where else "") + \
+            " ORDER BY at, id"
+        cursor = self._db.execute(query, args)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        for row in rows:
+            row["at"] = dt.datetime.fromisoformat(row["at"])
+        return rows
+
+    def first_record_at(self) -> dt.datetime | None:
+        row = self._db.execute("SELECT MIN(at) FROM records").fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def forget_before(self, cutoff: dt.datetime) -> int:
+        """Retention: deletes records, and closed tickets' personal fields, older than `cutoff`."""
+        stamp = cutoff.astimezone(dt.timezone.utc).isoformat()
+        with self._lock:
+            deleted = self._db.execute("DELETE FROM records WHERE at < ?", (stamp,)).rowcount
+            self._db.execute("UPDATE tickets SET first_name = '', question = '', user_id = 0 "
+                             "WHERE status = 'closed' AND created_at < ?", (stamp,))
+            self._db.execute("UPDATE ticket_messages SET text = NULL WHERE ticket_id IN (SELECT id "
+                             "FROM tickets WHERE status = 'closed' AND created_at < ?)", (stamp,))
+        return deleted

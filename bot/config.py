@@ -46,6 +46,9 @@ class Settings:
     hosts: dict = field(default_factory=dict)  # the [hosts] table; escalation.routing_from_settings
     drafts: Path | None = None  # where /faq writes draft entries from closed tickets
     source: str = "settings"  # the config file, for messages
+    coordinators: frozenset[int] = frozenset()
+    coordinator_chat: int | None = None
+    retention_days: int = 365
 
 
 def default_database() -> Path:
@@ -63,6 +66,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "group_chats": (list, "ids of group chats the bot answers in"),
         "log_level": (str, "DEBUG, INFO, WARNING or ERROR"),
         "drafts": (str, "folder for draft entries written from closed tickets (/faq)"),
+        "coordinators": (list, "Telegram user ids who may use /reload and /stats"),
+        "coordinator_chat": (int, "chat id where reload errors and monthly reminders are posted"),
+        "retention_days": (int, "days after which records are deleted"),
     },
     "hosts": {},  # host chats: checked against the region by escalation.routing_from_settings
     "telegram": {
@@ -157,6 +163,12 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         raise ConfigError("the bot token does not look like one from @BotFather "
                           "(digits, a colon, then letters); check TELEGRAM_BOT_TOKEN")
 
+    coordinators = bot.get("coordinators", [])
+    if not all(isinstance(c, int) and not isinstance(c, bool) for c in coordinators):
+        raise ConfigError(f"{source}: bot.coordinators must be a list of Telegram user ids")
+    retention = bot.get("retention_days", 365)
+    if retention < 1:
+        raise ConfigError(f"{source}: bot.retention_days must be 1 or more")
     groups = bot.get("group_chats", [])
     if not all(isinstance(g, int) and not isinstance(g, bool) for g in groups):
         raise ConfigError(f"{source}: bot.group_chats must be a list of chat ids (whole numbers)")
@@ -188,6 +200,9 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         hosts=dict(data.get("hosts", {})),
         drafts=(base / Path(bot["drafts"]).expanduser()) if "drafts" in bot else None,
         source=source,
+        coordinators=frozenset(coordinators),
+        coordinator_chat=bot.get("coordinator_chat"),
+        retention_days=retention,
     )
 
 

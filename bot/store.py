@@ -130,6 +130,13 @@ class Store:
         for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
             self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
 
+    def meta(self, key: str) -> str | None:
+        return self._meta(key)
+
+    def set_meta(self, key: str, value: str) -> str:
+        with self._lock:
+            return self._set_meta(key, value)
+
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None

@@ -2,6 +2,7 @@
 
 from bot.config import Settings
 from bot.store import Store
+from bot.telegram_app import coordinators
 from bot.telegram_app.app import SERVICES, build_application, post_init
 
 USER = 4711
@@ -30,6 +31,7 @@ class Bot:
         return self
 
     async def stop(self):
+        await coordinators.stop_watching(self.app)
         await self.app.updater.stop()
         await self.app.stop()
         await self.app.shutdown()

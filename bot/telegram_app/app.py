@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.dialogue import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
 from bot.i18n import N_
 from bot.store import Store, utcnow
-from bot.telegram_app import hosts
+from bot.telegram_app import coordinators, hosts
 from bot.telegram_app.processor import PerUserUpdateProcessor
 from bot.telegram_app.render import render
 
@@ -170,12 +170,15 @@ def user_language(app: Vertskap, update: Update) -> str:
 
 
 async def post_init(application: Application) -> None:
-    """Command menus; with host chats, their check and the follow-up of silent tickets."""
+    """Command menus, live reload, retention; with host chats, their check and follow-ups."""
     await set_commands(application)
     app: Vertskap = application.bot_data[SERVICES]
     if app.services.hosts is not None:
         await hosts.check_host_chats(application)
         application.job_queue.run_repeating(hosts.follow_up, interval=FOLLOW_UP_EVERY, first=1)
+    application.job_queue.run_repeating(coordinators.retention, interval=24 * 3600, first=5)
+    application.job_queue.run_repeating(coordinators.stale_reminder, interval=24 * 3600, first=60)
+    application.job_queue.run_once(coordinators.start_watching, when=0)
 
 
 FOLLOW_UP_EVERY = 60  # seconds between looks for silent tickets (their due times are stored)
@@ -205,6 +208,7 @@ def build_application(settings: Settings, services: Services, store: Store) -> A
         .base_file_url(settings.base_file_url)
         .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
         .post_init(post_init)
+        .post_stop(coordinators.stop_watching)
     )
     if settings.overall_max_rate:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.overall_max_rate,
@@ -224,6 +228,12 @@ def build_application(settings: Settings, services: Services, store: Store) -> A
                                                filters=host_chats))
         application.add_handler(MessageHandler(host_chats & ~filters.COMMAND
                                                & ~filters.StatusUpdate.ALL, hosts.on_host_message))
+
+    # 0b. coordinators' commands, from their ids only (others get the engine's "unknown")
+    if settings.coordinators:
+        application.add_handler(CommandHandler(
+            ["reload", "stats"], coordinators.on_command,
+            filters=filters.User(user_id=list(settings.coordinators))))
 
     # 1. commands the engine knows (/start carries a deep-link payload)
     application.add_handler(CommandHandler(list(Engine.COMMANDS), on_command, filters=chats))

@@ -1,0 +1,126 @@
+"""The coordinators' side on Telegram: live reload, /reload, /stats, retention, reminders."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.reload import Reloader, ReloadResult, watch_async
+from bot.reports import coverage, report
+
+log = logging.getLogger(__name__)
+RELOADER = "reloader"
+
+
+def _app(context_or_application):
+    from bot.telegram_app.app import SERVICES
+
+    data = getattr(context_or_application, "bot_data")
+    return data[SERVICES]
+
+
+def reloader(application) -> Reloader:
+    app = _app(application)
+    if RELOADER not in application.bot_data:
+        application.bot_data[RELOADER] = Reloader(app.services, app.settings.knowledge)
+    return application.bot_data[RELOADER]
+
+
+async def tell_coordinators(bot, app, text: str) -> None:
+    if app.settings.coordinator_chat is None:
+        return
+    try:
+        await bot.send_message(app.settings.coordinator_chat, text[:4000])
+    except TelegramError:
+        log.warning("could not post to the coordinators' chat", exc_info=True)
+
+
+async def watch(application: Application, stop: asyncio.Event | None = None) -> None:
+    """Reloads on every saved change; a failed reload is logged and posted, never fatal."""
+    app = _app(application)
+
+    async def on_result(result: ReloadResult) -> None:
+        if not result.ok:
+            await tell_coordinators(application.bot, app, result.summary())
+
+    try:
+        await watch_async(reloader(application), on_result, stop)
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # the folder vanished, or the watcher failed: serving goes on
+        log.error("the knowledge watcher stopped; /reload still works", exc_info=True)
+
+
+WATCH = "knowledge-watch"
+
+
+async def start_watching(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Starts the watcher once the application runs; `stop_watching` ends it."""
+    application = context.application
+    stop = asyncio.Event()
+    task = asyncio.get_running_loop().create_task(watch(application, stop), name=WATCH)
+    application.bot_data[WATCH] = (task, stop)
+
+
+async def stop_watching(application: Application) -> None:
+    task, stop = application.bot_data.pop(WATCH, (None, None))
+    if task is not None:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, 5)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            task.cancel()
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload and /stats, for the coordinators named in the settings."""
+    app = _app(context)
+    name = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
+    if name == "reload":
+        result = await asyncio.to_thread(reloader(context.application).reload)
+        await update.effective_message.reply_text(result.summary())
+    elif name == "stats":
+        await update.effective_message.reply_text(stats_text(app))
+
+
+def stats_text(app, days: int = 30) -> str:
+    now = app.clock()
+    since = now - dt.timedelta(days=days)
+    r = report(app.store.records(since=since), app.store.tickets(), app.services.knowledge, since,
+               now, app.store.first_record_at())
+    q = r.questions or 1
+    reply = f"{r.median_first_reply}" if r.median_first_reply is not None else "-"
+    return (f"Last {days} days: {r.questions} questions; answered {r.outcomes['answered'] * 100 // q} %, "
+            f"suggested {r.outcomes['suggested'] * 100 // q} %, not answered "
+            f"{r.outcomes['fallback'] * 100 // q} %; {r.escalated} to hosts (median first reply "
+            f"{reply}); 👍 {r.thumbs['up']} 👎 {r.thumbs['down']}; languages "
+            + ", ".join(f"{k} {v}" for k, v in r.by_language.items()))
+
+
+async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deletes records older than the retention time (daily)."""
+    app = _app(context)
+    cutoff = app.clock() - dt.timedelta(days=app.settings.retention_days)
+    deleted = app.store.forget_before(cutoff)
+    if deleted:
+        log.info("retention: deleted %s records older than %s", deleted, cutoff.date())
+
+
+async def stale_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Once a month, the entries not reviewed for a year, in the coordinators' chat."""
+    app = _app(context)
+    today = app.clock().date()
+    month = today.strftime("%Y-%m")
+    if app.store.meta("stale_reminder") == month:
+        return
+    stale = coverage(app.services.knowledge, today).stale
+    app.store.set_meta("stale_reminder", month)
+    if stale:
+        lines = [f"{len(stale)} answer(s) not reviewed for over a year (vertskap coverage --stale):"]
+        lines += [f"• {key} ({reviewed or 'never'})" for key, reviewed in stale[:40]]
+        await tell_coordinators(context.bot, app, "\n".join(lines))

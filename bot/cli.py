@@ -83,6 +83,12 @@ def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None)
     if lang and lang not in region.languages:
         raise click.BadParameter(f"unknown language '{lang}'; choose one of "
                                  + ", ".join(region.languages), param_hint="--lang")
+    from bot.reload import Reloader, watch_in_thread
+
+    def reloaded(result) -> None:  # a saved change goes live; a broken one is shown, not loaded
+        click.echo(f"\n[{result.summary()}]", err=True)
+
+    watch_in_thread(Reloader(services, _knowledge_path(knowledge_dir)), reloaded)
     click.echo("Vertskap – type your question; a number presses a button; /quit ends.\n")
     run_chat(Engine(services), read=lambda prompt: input(prompt), write=click.echo,
              municipality=municipality, language=lang)

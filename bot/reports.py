@@ -109,16 +109,21 @@ def gaps(records: list[dict], content_words) -> list[Gap]:
 
     items = unanswered(records)
     keys = [" ".join(sorted(set(content_words(r["text"] or "", r["language"])))) for r in items]
+    # Identical keys first (most questions repeat), then near-identical ones, the commonest
+    # key of a group becoming its representative.
+    by_key: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        by_key.setdefault(key, []).append(i)
     groups: list[list[int]] = []
     representatives: list[str] = []
-    for i, key in enumerate(keys):
+    for key, members in sorted(by_key.items(), key=lambda kv: -len(kv[1])):
         hit = process.extractOne(key, representatives, scorer=fuzz.token_set_ratio,
                                  score_cutoff=SAME_QUESTION) if key and representatives else None
         if hit is None:
-            groups.append([i])
+            groups.append(list(members))
             representatives.append(key)
         else:
-            groups[hit[2]].append(i)
+            groups[hit[2]].extend(members)
     out = []
     for members in groups:
         texts = [items[i]["text"] for i in members]

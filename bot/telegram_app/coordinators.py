@@ -20,7 +20,7 @@ RELOADER = "reloader"
 def _app(context_or_application):
     from bot.telegram_app.app import SERVICES
 
-    data = getattr(context_or_application, "bot_data")
+    data = context_or_application.bot_data
     return data[SERVICES]
 
 

@@ -148,11 +148,20 @@ class Vocabulary:
     """Every word of the knowledge, for looking up what a user's word stands for."""
 
     INFLECTED = 0.92
+    ALIAS = 0.97
 
     def __init__(self, terms: Iterable[str]):
         self.terms: list[str] = sorted(set(terms))
         self.ids = {t: i for i, t in enumerate(self.terms)}
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
+        # æ folds to "ae", but people without æ on the keyboard also type "a" or "e":
+        # "lare" and "lere" stand for "laere" (lære).
+        self.aliases: dict[str, int] = {}
+        for i, t in enumerate(self.terms):
+            if "ae" in t:
+                for alias in (t.replace("ae", "a"), t.replace("ae", "e")):
+                    if alias not in self.ids:
+                        self.aliases.setdefault(alias, i)
         # The words sorted by length, and where each length starts, for the fuzzy search.
         order = sorted(range(len(self.terms)), key=lambda i: (len(self.terms[i]), self.terms[i]))
         self._by_length = [self.terms[i] for i in order]
@@ -168,7 +177,7 @@ class Vocabulary:
             return cached
         found = self._inflected(word)
         cutoff = _fuzzy_cutoff(len(word))
-        if cutoff is not None and word not in self.ids:  # a known word is no typo
+        if cutoff is not None and word not in self.ids and word not in self.aliases:  # no typo
             # Indel similarity ≥ c needs a length ratio ≥ c / (2 - c): compare only those.
             shortest = math.ceil(len(word) * cutoff / (200 - cutoff))
             longest = math.floor(len(word) * (200 - cutoff) / cutoff)
@@ -190,6 +199,8 @@ class Vocabulary:
         exact = self.ids.get(word)
         if exact is not None:
             found[exact] = 1.0
+        elif word in self.aliases:
+            found[self.aliases[word]] = self.ALIAS
         # words that extend it: kort → korte, kortet
         lo = bisect.bisect_left(self.terms, word)
         hi = bisect.bisect_left(self.terms, word + "\uffff")

@@ -119,3 +119,11 @@ def test_thresholds_decide_the_outcome(knowledge):
 def test_never_raises_on_strange_input(matcher):
     for text in ["\u202eevil", "a" * 5000, "\x00\x01", "ß" * 10, "-" * 40, "d-", "1234 5678"]:
         matcher.match(text)
+
+
+def test_ae_typed_as_a_or_e_still_matches(knowledge):
+    from bot.matching import Vocabulary
+
+    vocab = Vocabulary(["laere", "skole"])
+    assert vocab.lookup("lare")[0] == (vocab.ids["laere"], Vocabulary.ALIAS)
+    assert vocab.lookup("lere")[0] == (vocab.ids["laere"], Vocabulary.ALIAS)

@@ -426,6 +426,7 @@ def run(config_file: Path | None, webhook_url: str | None, listen: str | None, p
     try:
         services.hosts = routing_from_settings(
             settings.hosts, [m.id for m in services.knowledge.region.municipalities], settings.source)
+        services.retention_days = settings.retention_days
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

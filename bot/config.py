@@ -49,6 +49,7 @@ class Settings:
     coordinators: frozenset[int] = frozenset()
     coordinator_chat: int | None = None
     retention_days: int = 365
+    per_user_per_minute: int = 20
 
 
 def default_database() -> Path:
@@ -74,6 +75,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "telegram": {
         "max_concurrent_updates": (int, "updates handled at once (one user's stay in order)"),
         "overall_max_rate": ((int, float), "messages a second the bot sends at most, all chats together"),
+        "per_user_per_minute": (int, "messages a minute one user may send before being asked to slow down"),
     },
     "webhook": {
         "url": (str, "public https address for Telegram's webhook"),
@@ -203,6 +205,7 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         coordinators=frozenset(coordinators),
         coordinator_chat=bot.get("coordinator_chat"),
         retention_days=retention,
+        per_user_per_minute=max(1, int(telegram.get("per_user_per_minute", 20))),
     )
 
 

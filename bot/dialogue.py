@@ -84,6 +84,7 @@ class Turn:
     wants_host: bool = False  # the user confirmed: open a ticket with a host
     leaves_host: bool = False  # the user went back to the assistant: close the ticket
     rating: tuple[int, int] | None = None  # (ticket id, 1–5) the user gave a closed ticket
+    forget: bool = False  # the user confirmed: delete everything stored about them
     match: Match | None = None
 
 
@@ -99,6 +100,7 @@ class Services:
     i18n: I18n
     emergency: Callable[[str], bool] = lambda text: False  # is this about an emergency?
     hosts: Any = None  # escalation.Routing when host chats are set up, else None
+    retention_days: int = 365  # how long records are kept (told to users by /privacy)
 
 
 # --------------------------------------------------------------------------- engine
@@ -107,7 +109,7 @@ class Services:
 class Engine:
     """Turns (state, event) into a Turn."""
 
-    COMMANDS = ("start", "help", "language", "municipality", "topics", "host")
+    COMMANDS = ("start", "help", "language", "municipality", "topics", "host", "privacy", "forget")
 
     def __init__(self, services: Services):
         self.services = services
@@ -154,6 +156,25 @@ class Engine:
             return Turn(state, (self.topics_reply(state, lang),))
         if name == "host":
             return self.ask_host(state, lang)
+        if name == "privacy":
+            return Turn(state, (Reply(self._(lang, N_(
+                "What I store, and why:\n"
+                "• your language and municipality, so that I answer for you – until you send /forget;\n"
+                "• the questions you ask and your 👍/👎, without your name or number (only a "
+                "scrambled code), so that the municipalities can improve the answers – deleted "
+                "after {days} days;\n"
+                "• if you talk to a host: your first name and the conversation go to the host "
+                "chat of your municipality, which keeps it as a case; my own copy of its details "
+                "is deleted {days} days after the case is closed.\n"
+                "Your phone number is never stored or shared. /forget deletes everything about "
+                "you."), days=self.services.retention_days)),))
+        if name == "forget":
+            return Turn(state, (Reply(
+                self._(lang, N_("Shall I delete everything I have stored about you – your choices, "
+                                "your questions and your conversations with hosts? This cannot be "
+                                "undone.")),
+                buttons=((Button(self._(lang, N_("Yes, delete everything")), "fg"),),
+                         (Button(self._(lang, N_("No, keep it")), "hn"),))),))
         return Turn(state, (Reply(self._(lang, N_("I do not know that command. Send /help to "
                                                   "see what I can do."))),))
 
@@ -349,6 +370,10 @@ class Engine:
                 return Turn(state, (reply,), (record,))
         if kind == "h" and not value:
             return self.ask_host(state, lang)
+        if data == "fg":
+            return Turn(UserState(), (Reply(self._(lang, N_(
+                "Done: I have deleted everything about you. Send /start to begin again."))),),
+                forget=True)
         host = self.host_button(state, lang, data)
         if host is not None:
             return host

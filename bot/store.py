@@ -303,6 +303,23 @@ class Store:
         row = self._db.execute("SELECT MIN(at) FROM records").fetchone()
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def forget_user(self, user_id: int) -> None:
+        """Deletes everything about one user: choices, records, tickets' personal fields."""
+        user_hash = self.user_hash(user_id)
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+                self._db.execute("DELETE FROM records WHERE user_hash = ?", (user_hash,))
+                self._db.execute("UPDATE ticket_messages SET text = NULL WHERE ticket_id IN "
+                                 "(SELECT id FROM tickets WHERE user_id = ?)", (user_id,))
+                self._db.execute("UPDATE tickets SET status = 'closed', first_name = '', "
+                                 "question = '', user_id = 0 WHERE user_id = ?", (user_id,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
     def forget_before(self, cutoff: dt.datetime) -> int:
         """Retention: deletes records, and closed tickets' personal fields, older than `cutoff`."""
         stamp = cutoff.astimezone(dt.timezone.utc).isoformat()

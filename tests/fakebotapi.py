@@ -102,6 +102,7 @@ class FakeBotApi:
         self.groups: dict[int, dict] = {}  # supergroups the bot is in: {"forum": …, "admin": …}
         self.topics: list[tuple[int, int, str]] = []  # (chat, thread, name) created by the bot
         self.blocked: set[int] = set()  # users who blocked the bot
+        self.faults: list[list] = []  # [method, kind, times]: kind 429, 500 or reset
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
@@ -157,6 +158,20 @@ class FakeBotApi:
                                       "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        for fault in self.faults:
+            if fault[0] == method and fault[2] > 0:
+                fault[2] -= 1
+                self.calls.append((f"{method}:{fault[1]}", params))
+                if fault[1] == 429:
+                    return web.json_response({"ok": False, "error_code": 429,
+                                              "description": "Too Many Requests: retry after 1",
+                                              "parameters": {"retry_after": 1}}, status=429)
+                if fault[1] == 500:
+                    return web.json_response({"ok": False, "error_code": 500,
+                                              "description": "Internal Server Error"}, status=500)
+                if fault[1] == "reset":
+                    request.transport.abort()
+                    return web.Response(status=500)
         wait = self.delay_for(method, params)
         if wait:
             await asyncio.sleep(wait)

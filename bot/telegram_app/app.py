@@ -7,14 +7,19 @@ the store, and send the replies. Nothing else: no matching, no content.
 from __future__ import annotations
 
 import logging
+import asyncio
 import datetime as dt
+import time
+from collections import deque
 from dataclasses import dataclass, replace
 from typing import Callable
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
-                          CommandHandler, ContextTypes, MessageHandler, filters)
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
+                          TypeHandler, filters)
 
 from bot.config import Settings
 from bot.dialogue import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
@@ -30,6 +35,8 @@ SERVICES = "vertskap"  # the one key in application.bot_data
 
 COMMANDS = (
     ("start", N_("Start again and choose your municipality")),
+    ("privacy", N_("What is stored about you, and why")),
+    ("forget", N_("Delete everything stored about you")),
     ("topics", N_("Browse the questions by topic")),
     ("municipality", N_("Choose your municipality")),
     ("language", N_("Choose the language")),
@@ -59,14 +66,35 @@ def vertskap(context: ContextTypes.DEFAULT_TYPE) -> Vertskap:
 # --------------------------------------------------------------------------- handlers
 
 
+RETRIES = (0.5, 1.0, 2.0, 4.0)  # seconds to wait before each new try of a failed send
+
+
+async def send_retrying(send):
+    """Calls `send()` again when Telegram fails (5xx, a dropped connection), not when it refuses.
+
+    Telegram's 429 is retried by PTB's rate limiter as Telegram asks. A request that
+    timed out after Telegram received it may be sent twice; one that failed is sent once.
+    """
+    for wait in (*RETRIES, None):
+        try:
+            return await send()
+        except (BadRequest, Forbidden, InvalidToken):
+            raise
+        except NetworkError:
+            if wait is None:
+                raise
+            log.warning("sending failed; trying again in %.1f s", wait)
+            await asyncio.sleep(wait)
+
+
 async def send_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
     """Sends the turn's replies in order."""
     chat_id = update.effective_chat.id
     for reply in turn.replies:
         for text, markup in render(reply):
-            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                           reply_markup=markup,
-                                           link_preview_options=LinkPreviewOptions(is_disabled=True))
+            await send_retrying(lambda text=text, markup=markup: context.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True)))
 
 
 async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
@@ -79,6 +107,13 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Even
     if state.language is None:  # not chosen yet: the language Telegram reports
         state = replace(state, language=user_language(app, update))
     turn = app.engine.handle(state, event)
+    if turn.forget:
+        ticket = app.store.open_ticket_of(user_id)
+        if ticket is not None:
+            await hosts.close_ticket(context, ticket, by_host=False)
+        app.store.forget_user(user_id)
+        await send_turn(update, context, turn)
+        return
     if turn.state != state:
         app.store.save_user(user_id, turn.state)
     app.store.add_records(user_id, turn.records)
@@ -166,6 +201,47 @@ def user_language(app: Vertskap, update: Update) -> str:
     return app.services.i18n.negotiate(code, default="en")
 
 
+class FloodGuard:
+    """At most N messages a minute per user; the first one over gets a polite note."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
+        self.per_minute, self.clock = per_minute, clock
+        self._seen: dict[int, deque] = {}
+        self._warned: dict[int, float] = {}
+
+    def allow(self, user_id: int) -> tuple[bool, bool]:
+        """(handle it?, warn now?)"""
+        now = self.clock()
+        times = self._seen.setdefault(user_id, deque())
+        while times and now - times[0] >= 60:
+            times.popleft()
+        if len(times) < self.per_minute:
+            times.append(now)
+            self._warned.pop(user_id, None)
+            return True, False
+        warn = now - self._warned.get(user_id, -1e9) >= 60
+        if warn:
+            self._warned[user_id] = now
+        return False, warn
+
+
+async def flood_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stops a user's update beyond the per-user limit (private chats only)."""
+    if update.effective_user is None or update.effective_chat is None \
+            or update.effective_chat.type != "private":
+        return
+    app = vertskap(context)
+    guard = context.bot_data.setdefault("flood", FloodGuard(app.settings.per_user_per_minute))
+    allowed, warn = guard.allow(update.effective_user.id)
+    if allowed:
+        return
+    if warn:
+        lang = user_language(app, update)
+        await context.bot.send_message(update.effective_chat.id, app.services.i18n.gettext(
+            lang, N_("You are sending messages very fast. Please wait a minute, then ask again.")))
+    raise ApplicationHandlerStop
+
+
 # --------------------------------------------------------------------------- wiring
 
 
@@ -220,6 +296,9 @@ def build_application(settings: Settings, services: Services, store: Store) -> A
     chats = filters.ChatType.PRIVATE
     if settings.group_chats:
         chats = chats | filters.Chat(chat_id=list(settings.group_chats))
+
+    # -1. a user who floods the bot is slowed down before anything else runs
+    application.add_handler(TypeHandler(Update, flood_guard), group=-1)
 
     # 0. the hosts' chats: commands and answers in tickets' topics, nothing else
     if services.hosts is not None:

@@ -69,7 +69,7 @@ async def test_forget_deletes_everything_after_a_confirmation(api, bot):
 async def test_a_flooding_user_is_asked_politely_to_slow_down_once(api, services, tmp_path):
     running = await Bot(api, services, tmp_path / "db.sqlite3", per_user_per_minute=3).start()
     try:
-        for i in range(6):
+        for _ in range(6):
             api.text(USER, "/help")
         await api.wait_for(USER, 4, timeout=10)
         await asyncio.sleep(0.5)

@@ -107,7 +107,7 @@ async def run(args) -> None:
             continue  # their replies include the "passed on" note; counted below
         missing += max(0, len(ids) - len(sent))
         duplicates += max(0, len(sent) - len(ids))
-        for update_id, message in zip(ids, sent):
+        for update_id, message in zip(ids, sent, strict=False):
             latencies.append((message.at - offered.get(update_id, message.at)) * 1000)
     topics = {t for c, t, _ in api.topics}
     headers = [s for s in api.sent if s.chat_id == HOST_CHAT and s.html.startswith("<b>#")]

@@ -51,6 +51,10 @@ def chat(engine: Engine, read: Callable[[str], str], write: Callable[[str], None
     state = turn.state
     write(render(turn.replies, buttons))
     while True:
+        reminder = engine.reminders(state, engine.services.today())  # due steps, at the next input
+        if reminder is not None:
+            state = reminder.state
+            write(render(reminder.replies, buttons))
         try:
             line = read("\n> ")
         except (EOFError, KeyboardInterrupt):

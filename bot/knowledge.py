@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
@@ -247,6 +247,7 @@ class Knowledge:
     root: Path
     region: Region
     entries: tuple[Entry, ...]
+    checklists: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({}))  # scope -> steps
 
     def visible_entries(self, municipality: str | None) -> tuple[Entry, ...]:
         """Entries that answer in `municipality`: common ones, local overrides winning."""
@@ -509,8 +510,11 @@ def load_knowledge(root: Path | str) -> Knowledge:
     """Load and validate a folder; raise KnowledgeError when it has errors."""
     from bot.validation import SERVING_CHECKERS, validate_parsed  # they need the documents
 
+    from bot.checklist import read_checklists
+
     parsed = parse_folder(Path(root))
     findings = validate_parsed(parsed, checkers=SERVING_CHECKERS)
     if parsed.knowledge is None or any(f.level is Level.ERROR for f in findings):
         raise KnowledgeError(findings)
-    return parsed.knowledge
+    checklists, _ = read_checklists(parsed.root, parsed.knowledge)  # checked above
+    return replace(parsed.knowledge, checklists=MappingProxyType(checklists))

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from bot.checklist import Progress
 from bot.dialogue import Record, UserState
 from bot.escalation import Ticket
 
@@ -81,6 +82,10 @@ MIGRATIONS: tuple[str, ...] = (
         text        TEXT,                   -- hosts' answers, for /faq drafts
         PRIMARY KEY (direction, source_chat, source_id)
     );
+    """,
+    # 3: the arrival checklist (answers, progress, reminders) as JSON with the user
+    """
+    ALTER TABLE users ADD COLUMN checklist TEXT;
     """,
 )
 
@@ -149,21 +154,28 @@ class Store:
 
     def user(self, user_id: int) -> UserState:
         row = self._db.execute(
-            "SELECT language, municipality, onboarded FROM users WHERE user_id = ?",
+            "SELECT language, municipality, onboarded, checklist FROM users WHERE user_id = ?",
             (user_id,)).fetchone()
         if row is None:
             return UserState()
-        return UserState(language=row[0], municipality=row[1], onboarded=bool(row[2]))
+        return UserState(language=row[0], municipality=row[1], onboarded=bool(row[2]),
+                         checklist=Progress.from_json(row[3]))
+
+    def users_with_checklist(self) -> list[tuple[int, UserState]]:
+        ids = [r[0] for r in self._db.execute(
+            "SELECT user_id FROM users WHERE checklist IS NOT NULL ORDER BY user_id").fetchall()]
+        return [(i, self.user(i)) for i in ids]
 
     def save_user(self, user_id: int, state: UserState) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT INTO users (user_id, language, municipality, onboarded, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+                "INSERT INTO users (user_id, language, municipality, onboarded, checklist, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
                 "language = excluded.language, municipality = excluded.municipality, "
-                "onboarded = excluded.onboarded, updated_at = excluded.updated_at",
+                "onboarded = excluded.onboarded, checklist = excluded.checklist, "
+                "updated_at = excluded.updated_at",
                 (user_id, state.language, state.municipality, int(state.onboarded),
-                 utcnow().isoformat()))
+                 state.checklist.to_json() if state.checklist else None, utcnow().isoformat()))
 
     # ----------------------------------------------------------------- records
 

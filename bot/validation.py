@@ -753,6 +753,13 @@ def validate_parsed(parsed: Parsed, today: dt.date | None = None,
                 findings.add(finding)
         except Exception as exc:  # one broken checker must not stop the others
             findings.add(internal_error(checker.__name__, exc))
+    if parsed.knowledge is not None:
+        from bot.checklist import read_checklists
+
+        try:
+            findings.update(read_checklists(parsed.root, parsed.knowledge)[1])
+        except Exception as exc:
+            findings.add(internal_error("read_checklists", exc))
     return sorted(findings)
 
 

@@ -71,4 +71,4 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
 def test_the_database_uses_wal_and_the_latest_schema(tmp_path):
     store = Store(tmp_path / "db.sqlite3")
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.version == 2
+    assert store.version == 3

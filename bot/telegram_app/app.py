@@ -35,6 +35,7 @@ SERVICES = "vertskap"  # the one key in application.bot_data
 
 COMMANDS = (
     ("start", N_("Start again and choose your municipality")),
+    ("checklist", N_("Your checklist for the first months")),
     ("privacy", N_("What is stored about you, and why")),
     ("forget", N_("Delete everything stored about you")),
     ("topics", N_("Browse the questions by topic")),
@@ -253,11 +254,14 @@ async def post_init(application: Application) -> None:
         await hosts.check_host_chats(application)
         application.job_queue.run_repeating(hosts.follow_up, interval=FOLLOW_UP_EVERY, first=1)
     application.job_queue.run_repeating(coordinators.retention, interval=24 * 3600, first=5)
+    application.job_queue.run_repeating(coordinators.checklist_reminders,
+                                        interval=REMINDERS_EVERY, first=2)
     application.job_queue.run_repeating(coordinators.stale_reminder, interval=24 * 3600, first=60)
     application.job_queue.run_once(coordinators.start_watching, when=0)
 
 
 FOLLOW_UP_EVERY = 60  # seconds between looks for silent tickets (their due times are stored)
+REMINDERS_EVERY = 15 * 60  # seconds between looks for due checklist steps (stored with users)
 
 
 async def set_commands(application: Application) -> None:

@@ -102,6 +102,34 @@ def stats_text(app, days: int = 30) -> str:
             + ", ".join(f"{k} {v}" for k, v in r.by_language.items()))
 
 
+CIVIL_HOURS = (9, 20)  # reminders go out between 09:00 and 20:00, Oslo time
+
+
+async def checklist_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends each user's due checklist reminder, at most one a day, never twice."""
+    from bot.escalation import OSLO
+    from bot.telegram_app.app import send_retrying
+    from bot.telegram_app.render import render
+
+    app = _app(context)
+    now = app.clock().astimezone(OSLO)
+    if not CIVIL_HOURS[0] <= now.hour < CIVIL_HOURS[1]:
+        return
+    engine = app.engine
+    for user_id, state in app.store.users_with_checklist():
+        turn = engine.reminders(state, now.date())
+        if turn is None:
+            continue
+        app.store.save_user(user_id, turn.state)  # first: a crash after this sends nothing twice
+        try:
+            for reply in turn.replies:
+                for text, markup in render(reply):
+                    await send_retrying(lambda text=text, markup=markup, user_id=user_id: context.bot.send_message(
+                        user_id, text, parse_mode="HTML", reply_markup=markup))
+        except TelegramError:
+            log.warning("could not send a checklist reminder", exc_info=True)
+
+
 async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Deletes records older than the retention time (daily)."""
     app = _app(context)

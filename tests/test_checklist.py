@@ -180,3 +180,37 @@ def test_the_shipped_checklist_loads_and_covers_every_profile():
         assert "tax-card" in steps and "report-move" in steps
         assert ("eu-registration" in steps) == eu
         assert ("kindergarten-application" in steps) == children
+
+
+async def test_telegram_sends_a_due_reminder_once_at_a_civil_hour(folder, tmp_path, monkeypatch):
+    from fakebotapi import FakeBotApi
+    from telegram_harness import Bot
+
+    from bot.escalation import OSLO
+    from bot.telegram_app import app as telegram_app
+
+    monkeypatch.setattr(telegram_app, "REMINDERS_EVERY", 0.1)
+    today = Today(ARRIVED + dt.timedelta(days=7))
+    services = replace(load_services(folder), today=today)
+    state = set_up(Engine(services), eu=True, children=False).state
+    api = FakeBotApi()
+    await api.start()
+    now = {"t": dt.datetime.combine(ARRIVED + dt.timedelta(days=8), dt.time(7, 0), OSLO)}
+    bot = Bot(api, services, tmp_path / "db.sqlite3", clock=lambda: now["t"])
+    await bot.start()
+    try:
+        bot.store.save_user(77, state)
+        import asyncio
+
+        await asyncio.sleep(0.5)
+        assert api.to(77) == []  # 07:00 is too early
+        now["t"] = now["t"].replace(hour=10)
+        (reminder,) = await api.wait_for(77, 1)
+        assert "Report your move" in reminder.text
+        assert reminder.button_data == ["ck:d:report-move", "ck:w:report-move"]
+        await asyncio.sleep(0.5)
+        assert len(api.to(77)) == 1  # once
+    finally:
+        await bot.stop()
+        await api.stop()
+    assert api.errors == []

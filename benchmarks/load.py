@@ -48,17 +48,7 @@ async def run(args) -> None:
     api.groups = {HOST_CHAT: {}}
     await api.start()
     rng = random.Random(5)
-    offered: dict[int, float] = {}
-    original = api.api_getUpdates
-
-    async def get_updates(params):
-        response = await original(params)
-        now = time.perf_counter()
-        for u in api.updates:
-            offered.setdefault(u["update_id"], now)
-        return response
-
-    api.api_getUpdates = get_updates
+    offered = api.offered
     with tempfile.TemporaryDirectory() as tmp:
         bot = Bot(api, services, Path(tmp) / "db.sqlite3", overall_max_rate=0,
                   per_user_per_minute=10_000, max_concurrent_updates=16)

@@ -62,17 +62,7 @@ async def measure(kind: str, n_updates: int, n_users: int, delay: float, texts: 
     `paced` updates a second (then the latency counts from the moment each is sent)."""
     api = FakeBotApi(delay=delay)
     await api.start()
-    offered: dict[int, float] = {}
-    original = api.api_getUpdates
-
-    async def get_updates(params):  # note when each update is handed to the bot
-        response = await original(params)
-        now = time.perf_counter()
-        for u in api.updates:
-            offered.setdefault(u["update_id"], now)
-        return response
-
-    api.api_getUpdates = get_updates
+    offered = api.offered
     with tempfile.TemporaryDirectory() as tmp:
         store = None
         if kind == "echo":

@@ -35,3 +35,14 @@ def services():
 @pytest.fixture()
 def engine(services) -> Engine:
     return Engine(services)
+
+
+@pytest.fixture()
+async def api():
+    """The fake Telegram Bot API on loopback (tests/fakebotapi.py)."""
+    from fakebotapi import FakeBotApi
+
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()

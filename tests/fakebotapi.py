@@ -103,6 +103,7 @@ class FakeBotApi:
         self.topics: list[tuple[int, int, str]] = []  # (chat, thread, name) created by the bot
         self.blocked: set[int] = set()  # users who blocked the bot
         self.faults: list[list] = []  # [method, kind, times]: kind 429, 500 or reset
+        self.offered: dict[int, float] = {}  # update id -> when getUpdates first handed it out
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
@@ -207,6 +208,9 @@ class FakeBotApi:
             except asyncio.TimeoutError:
                 pass
         limit = int(params.get("limit") or 100)
+        now = time.perf_counter()
+        for u in self.updates[:limit]:
+            self.offered.setdefault(u["update_id"], now)
         return self._ok(self.updates[:limit])
 
     async def api_setMyCommands(self, params) -> web.Response:

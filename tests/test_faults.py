@@ -3,19 +3,10 @@
 import asyncio
 
 import pytest
-from fakebotapi import FakeBotApi
 from telegram_harness import USER, Bot, converse, press
 
 from bot.dialogue import UserState
 from bot.telegram_app import app as telegram_app
-
-
-@pytest.fixture()
-async def api():
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture()

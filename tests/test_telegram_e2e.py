@@ -6,21 +6,12 @@ import shutil
 
 import pytest
 import yaml
-from fakebotapi import FakeBotApi
 
 from bot.logs import setup_logging
 from bot.services import load_services
 from telegram_harness import Bot, converse, press
 
 USER = 4711
-
-
-@pytest.fixture()
-async def api():
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture()

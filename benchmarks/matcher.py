@@ -87,6 +87,20 @@ def measure(folder: Path, label: str, limit: int) -> None:
     print(f"  latency   {len(latencies)} questions: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, "
           f"max {latencies[-1]:.2f} ms, mean {statistics.mean(latencies):.2f} ms")
     print(f"  memory    peak {peak_mb():.0f} MB (before loading {before:.0f} MB)")
+    import os
+    import tempfile
+
+    from bot.prepared import load_prepared
+
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["XDG_CACHE_HOME"] = cache
+        t5 = time.perf_counter()
+        load_prepared(folder)
+        t6 = time.perf_counter()
+        load_prepared(folder)
+        t7 = time.perf_counter()
+    print(f"  prepared  first start {t6 - t5:.2f} s (build and write the cache), "
+          f"next start {t7 - t6:.2f} s (read it)")
 
 
 def main() -> None:

@@ -9,8 +9,6 @@ from pathlib import Path
 from bot.dialogue import Services
 from bot.emergency import EmergencyDetector
 from bot.i18n import I18n
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -21,10 +19,17 @@ def default_knowledge() -> Path:
 
 
 def load_services(knowledge_dir: Path | str, locales: Path | None = None) -> Services:
-    """Knowledge, matcher and catalogs; raises KnowledgeError or CatalogMissing."""
-    knowledge = load_knowledge(Path(knowledge_dir))
+    """Knowledge, matcher and catalogs; raises KnowledgeError or CatalogMissing.
+
+    Unchanged folders start from the prepared cache (bot.prepared) unless
+    VERTSKAP_NO_CACHE is set.
+    """
+    from bot.prepared import load_prepared
+
+    knowledge, matcher = load_prepared(Path(knowledge_dir),
+                                       use_cache=not os.environ.get("VERTSKAP_NO_CACHE"))
     i18n = I18n(knowledge.region.languages, locales)
-    services = Services(knowledge=knowledge, matcher=Matcher(knowledge), i18n=i18n,
+    services = Services(knowledge=knowledge, matcher=matcher, i18n=i18n,
                         emergency=EmergencyDetector(knowledge.region.languages))
     gc.collect()
     gc.freeze()  # what was loaded lives on: later collections need not walk it

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,10 @@ from bot.dialogue import Engine
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
 from bot.services import load_services
+
+# Tests build from many temporary folders: no prepared copies in the user's cache
+# (tests/test_prepared.py checks the cache on its own, in a temporary folder).
+os.environ["VERTSKAP_NO_CACHE"] = "1"
 
 HERE = Path(__file__).resolve().parent
 REGION = HERE / "fixtures" / "region"

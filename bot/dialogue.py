@@ -572,9 +572,11 @@ class Engine(ChecklistTurns):
             "If I am not sure, I show a few questions to choose from. If I cannot help, "
             "\"Ask a person\" brings in a host from your municipality.\n\n"
             "/topics – browse all questions by topic\n"
+            "/checklist – your steps for the first months, with reminders\n"
             "/municipality – choose your municipality\n"
             "/language – choose the language\n"
             "/host – ask a person\n"
+            "/privacy – what is stored about you; /forget deletes it\n"
             "/help – this text"), languages=self._language_list(lang)))
 
     def ask_host(self, state: UserState, lang: str) -> Turn:

@@ -221,3 +221,21 @@ async def test_the_start_check_names_host_chats_the_bot_cannot_serve(api, servic
     assert any("'default'" in p and "cannot reach it" in p for p in problems)
     assert any("'senja'" in p and "topics are not enabled" in p for p in problems)
     assert any("'bardu'" in p and "must be an admin" in p for p in problems)
+
+
+async def test_a_ticket_stored_before_a_crash_gets_its_topic_at_the_next_start(api, services, routing, clock, tmp_path):
+    from bot.escalation import Ticket
+    from bot.store import Store
+
+    database = tmp_path / "db.sqlite3"
+    store = Store(database)  # as left by a process that died right after storing the ticket
+    store.open_ticket(Ticket(0, USER, "bardu", BARDU, None, "bardu", "en", "Ana", "skatt",
+                             created_at=MONDAY_10))
+    store.close()
+    running = await Bot(api, replace(services, hosts=routing), database, clock=clock).start()
+    try:
+        ticket = running.store.ticket(1)
+        assert ticket.thread_id is not None
+        assert api.in_topic_messages(BARDU, ticket.thread_id)[0].text.startswith("#1 · Ana · Bardu")
+    finally:
+        await running.stop()

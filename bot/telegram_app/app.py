@@ -252,6 +252,7 @@ async def post_init(application: Application) -> None:
     app: Vertskap = application.bot_data[SERVICES]
     if app.services.hosts is not None:
         await hosts.check_host_chats(application)
+        await hosts.open_missing_topics(application)
         application.job_queue.run_repeating(hosts.follow_up, interval=FOLLOW_UP_EVERY, first=1)
     application.job_queue.run_repeating(coordinators.retention, interval=24 * 3600, first=5)
     application.job_queue.run_repeating(coordinators.checklist_reminders,

@@ -67,18 +67,15 @@ async def open_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: 
     host = app.services.hosts.for_municipality(state.municipality)
     history = app.store.last_questions(user.id)
     question = history[-1]["text"] if history else "–"
-    hl = host_language(app)
-    name = f"{user.first_name} · {_place(app, state.municipality, hl)}"[:120]
-    topic = await context.bot.create_forum_topic(host.chat_id, name)
     now = app.clock()
+    # The ticket is stored first: if the process dies before its topic exists, the
+    # start-up repair (open_missing_topics) creates it, so no request is lost.
     ticket = app.store.open_ticket(Ticket(
         id=0, user_id=user.id, host=host.key, chat_id=host.chat_id,
-        thread_id=topic.message_thread_id, municipality=state.municipality, language=lang,
+        thread_id=None, municipality=state.municipality, language=lang,
         first_name=user.first_name or "", question=question, created_at=now,
         follow_up_due=host.office_hours.add_working_time(now, app.services.hosts.follow_up_hours)))
-    await context.bot.send_message(host.chat_id, header_card(app, ticket, history),
-                                   message_thread_id=topic.message_thread_id,
-                                   parse_mode=ParseMode.HTML)
+    await open_topic(context.bot, app, ticket, history)
     place = _place(app, state.municipality, lang)
     text = _(lang, N_("I have passed your question to the host of {place}. Everything you write "
                       "here now goes to the host."), place=place)
@@ -92,6 +89,30 @@ async def open_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: 
         text += " " + _(lang, N_("The office is closed now; the host will read your message from "
                                  "{when}."), when=when)
     await context.bot.send_message(user.id, text, reply_markup=back_button(app, lang))
+
+
+async def open_topic(bot, app, ticket: Ticket, history: list[dict]) -> None:
+    """Creates the ticket's topic in the host chat and posts its header card."""
+    hl = host_language(app)
+    name = f"{ticket.first_name} · {_place(app, ticket.municipality, hl)} · #{ticket.id}"[:120]
+    topic = await bot.create_forum_topic(ticket.chat_id, name)
+    app.store.update_ticket(ticket.id, thread_id=topic.message_thread_id)
+    ticket.thread_id = topic.message_thread_id
+    await bot.send_message(ticket.chat_id, header_card(app, ticket, history),
+                           message_thread_id=topic.message_thread_id, parse_mode=ParseMode.HTML)
+
+
+async def open_missing_topics(application: Application) -> None:
+    """At start: open tickets whose topic was never created (a crash in between) get one."""
+    from bot.telegram_app.app import SERVICES
+
+    app = application.bot_data[SERVICES]
+    for ticket in app.store.tickets():
+        if ticket.status == "open" and ticket.thread_id is None:
+            try:
+                await open_topic(application.bot, app, ticket, app.store.last_questions(ticket.user_id))
+            except TelegramError:
+                log.warning("could not open the topic of ticket #%s", ticket.id, exc_info=True)
 
 
 def back_button(app, lang: str) -> InlineKeyboardMarkup:

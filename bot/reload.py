@@ -18,6 +18,7 @@ from typing import Callable
 from bot.dialogue import Services
 from bot.emergency import EmergencyDetector
 from bot.findings import Finding, Level
+from bot.i18n import N_
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matching import Matcher
 
@@ -31,14 +32,17 @@ class ReloadResult:
     entries: int
     errors: tuple[Finding, ...] = ()
 
-    def summary(self) -> str:
+    def summary(self, _=lambda message, **values: message.format(**values)) -> str:
+        """For people: `_` is a catalog's gettext for their language (English without one)."""
         if self.ok:
-            return f"knowledge reloaded: {self.entries} entries in {self.seconds:.2f} s"
-        lines = [f"knowledge NOT reloaded ({len(self.errors)} error(s)); still serving the last "
-                 "good version:"]
+            return _(N_("Knowledge reloaded: {entries} entries in {seconds} s."),
+                     entries=self.entries, seconds=f"{self.seconds:.2f}")
+        lines = [_(N_("Knowledge NOT reloaded ({count} errors); still answering from the last good "
+                      "version:"), count=len(self.errors))]
         lines += [str(f) for f in self.errors[:20]]
         if len(self.errors) > 20:
-            lines.append(f"… and {len(self.errors) - 20} more (vertskap validate lists them all)")
+            lines.append(_(N_("… and {count} more (vertskap validate lists them all)"),
+                           count=len(self.errors) - 20))
         return "\n".join(lines)
 
 

@@ -52,7 +52,7 @@ def test_a_broken_edit_keeps_the_last_good_knowledge_and_a_fix_goes_live(folder)
     result = reloader.reload()
     assert not result.ok and services.knowledge is before
     assert str(result.errors[0]).startswith("faq/common/tax.yaml:")
-    assert "still serving the last good version" in result.summary()
+    assert "still answering from the last good version" in result.summary()
     add_entry(folder)
     result = reloader.reload()
     assert result.ok and services.knowledge is not before
@@ -70,7 +70,7 @@ async def test_the_running_bot_reloads_on_save_and_tells_the_coordinators(folder
         await asyncio.sleep(0.5)  # the watcher starts with the application
         break_file(folder)
         (posted,) = await api.wait_for(COORDINATORS_CHAT, 1, timeout=10)
-        assert posted.text.startswith("knowledge NOT reloaded (1 error(s))")
+        assert posted.text.startswith("Kunnskapen er IKKE lastet på nytt (1 feil)")  # in bokmål
         assert "faq/common/tax.yaml:" in posted.text
         (answer,) = await converse(api, "How do I get a tax card?", 1)  # still served
         assert answer.text.startswith("You order a tax card")
@@ -83,7 +83,7 @@ async def test_the_running_bot_reloads_on_save_and_tells_the_coordinators(folder
         assert answer.text.startswith("You open a bank account")
         # /reload: for coordinators only
         (done,) = await converse(api, "/reload", 1, user=COORDINATOR)
-        assert done.text.startswith("knowledge reloaded: 7 entries")
+        assert done.text.startswith("Knowledge reloaded: 7 entries")
         (other,) = await converse(api, "/reload", 1, user=43)
         assert "/help" in other.text
         (stats,) = await converse(api, "/stats", 1, user=COORDINATOR)

@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.reload import Reloader, ReloadResult, watch_async
+from bot.i18n import N_
 from bot.reports import coverage, report
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,12 @@ def reloader(application) -> Reloader:
     return application.bot_data[RELOADER]
 
 
+def coordinators_gettext(app, lang: str | None = None):
+    """Coordinators read the region's first language unless they chose another."""
+    lang = lang or app.services.knowledge.region.fallback_language
+    return lambda message, **values: app.services.i18n.gettext(lang, message, **values)
+
+
 async def tell_coordinators(bot, app, text: str) -> None:
     if app.settings.coordinator_chat is None:
         return
@@ -46,7 +53,7 @@ async def watch(application: Application, stop: asyncio.Event | None = None) -> 
 
     async def on_result(result: ReloadResult) -> None:
         if not result.ok:
-            await tell_coordinators(application.bot, app, result.summary())
+            await tell_coordinators(application.bot, app, result.summary(coordinators_gettext(app)))
 
     try:
         await watch_async(reloader(application), on_result, stop)
@@ -79,27 +86,32 @@ async def stop_watching(application: Application) -> None:
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload and /stats, for the coordinators named in the settings."""
+    from bot.telegram_app.app import user_language
+
     app = _app(context)
+    _ = coordinators_gettext(app, user_language(app, update))
     name = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
     if name == "reload":
         result = await asyncio.to_thread(reloader(context.application).reload)
-        await update.effective_message.reply_text(result.summary())
+        await update.effective_message.reply_text(result.summary(_))
     elif name == "stats":
-        await update.effective_message.reply_text(stats_text(app))
+        await update.effective_message.reply_text(stats_text(app, _))
 
 
-def stats_text(app, days: int = 30) -> str:
+def stats_text(app, _, days: int = 30) -> str:
     now = app.clock()
     since = now - dt.timedelta(days=days)
     r = report(app.store.records(since=since), app.store.tickets(), app.services.knowledge, since,
                now, app.store.first_record_at())
     q = r.questions or 1
-    reply = f"{r.median_first_reply}" if r.median_first_reply is not None else "-"
-    return (f"Last {days} days: {r.questions} questions; answered {r.outcomes['answered'] * 100 // q} %, "
-            f"suggested {r.outcomes['suggested'] * 100 // q} %, not answered "
-            f"{r.outcomes['fallback'] * 100 // q} %; {r.escalated} to hosts (median first reply "
-            f"{reply}); 👍 {r.thumbs['up']} 👎 {r.thumbs['down']}; languages "
-            + ", ".join(f"{k} {v}" for k, v in r.by_language.items()))
+    reply = str(r.median_first_reply).split(".")[0] if r.median_first_reply is not None else "–"
+    return _(N_("Last {days} days: {questions} questions; answered {answered} %, suggestions "
+                "{suggested} %, not answered {fallback} %; {hosts} passed to hosts (median first "
+                "reply {reply}); 👍 {up} 👎 {down}; languages: {languages}"),
+             days=days, questions=r.questions, answered=r.outcomes["answered"] * 100 // q,
+             suggested=r.outcomes["suggested"] * 100 // q, fallback=r.outcomes["fallback"] * 100 // q,
+             hosts=r.escalated, reply=reply, up=r.thumbs["up"], down=r.thumbs["down"],
+             languages=", ".join(f"{k} {v}" for k, v in r.by_language.items()) or "–")
 
 
 CIVIL_HOURS = (9, 20)  # reminders go out between 09:00 and 20:00, Oslo time
@@ -149,6 +161,9 @@ async def stale_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:
     stale = coverage(app.services.knowledge, today).stale
     app.store.set_meta("stale_reminder", month)
     if stale:
-        lines = [f"{len(stale)} answer(s) not reviewed for over a year (vertskap coverage --stale):"]
-        lines += [f"• {key} ({reviewed or 'never'})" for key, reviewed in stale[:40]]
+        _ = coordinators_gettext(app)
+        lines = [_(N_("{count} answers have not been reviewed for over a year (vertskap coverage "
+                      "--stale):"), count=len(stale))]
+        never = _(N_("never reviewed"))
+        lines += [f"• {key} ({reviewed or never})" for key, reviewed in stale[:40]]
         await tell_coordinators(context.bot, app, "\n".join(lines))

@@ -149,3 +149,39 @@ def test_settings_from_a_file_and_the_environment(tmp_path):
     assert settings.base_url == "http://127.0.0.1:9/bot"
     assert settings.overall_max_rate == 0
     assert "from-a-file" not in repr(settings)
+
+
+async def test_run_with_host_chats_from_the_config_file(tmp_path):
+    api = FakeBotApi()
+    api.groups = {-1009000: {}, -1009001: {}}
+    await api.start()
+    config = tmp_path / "vertskap.toml"
+    config.write_text('[bot]\ndatabase = "db.sqlite3"\n'
+                      '[hosts]\nfollow_up_hours = 2\n'
+                      '[hosts.default]\nchat_id = -1009000\noffice_hours = "Mon-Sun 00:00-23:59"\n'
+                      '[hosts.bardu]\nchat_id = -1009001\noffice_hours = "Mon-Sun 00:00-23:59"\n',
+                      encoding="utf-8")
+
+    async def escalate(proc):
+        api.text(91, "/start bardu-en")
+        await api.wait_for(91, 2, timeout=60)
+        api.text(91, "/host")
+        await api.wait_for(91, 3, timeout=30)
+        api.press(91, "hc")
+        await api.wait_for(91, 4, timeout=30)
+
+    try:
+        code, out = await run(["run", "--config", str(config)], base_env(tmp_path, api, api.token),
+                              until=escalate)
+    finally:
+        await api.stop()
+    assert [chat for chat, _, _ in api.topics] == [-1009001]  # Bardu's own host chat
+    assert api.to(91)[-1].text.startswith("I have passed your question to the host of Bardu.")
+
+
+async def test_a_host_chat_for_an_unknown_municipality_is_named(tmp_path):
+    config = tmp_path / "vertskap.toml"
+    config.write_text('[hosts.default]\nchat_id = -1\n[hosts.oslo]\nchat_id = -2\n', encoding="utf-8")
+    code, out = await run(["run", "--config", str(config)], base_env(tmp_path, token="1:abc"))
+    assert code == 1
+    assert "[hosts.oslo] is not a municipality of the region" in out

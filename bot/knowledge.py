@@ -266,9 +266,6 @@ class Knowledge:
     def entry_by_key(self, key: str) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
 
-    def scopes(self) -> tuple[str, ...]:
-        return (COMMON, *(m.id for m in self.region.municipalities))
-
 
 def translated(value: Any) -> dict[str, str] | None:
     """A translated text: a {lang: text} mapping, or a plain string for every language."""

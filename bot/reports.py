@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.knowledge import COMMON, Entry, Knowledge
+from bot.knowledge import Entry, Knowledge
 
 STALE_AFTER = dt.timedelta(days=365)
 
@@ -53,8 +53,6 @@ def coverage(knowledge: Knowledge, today: dt.date | None = None) -> Coverage:
 def is_stale(entry: Entry, today: dt.date) -> bool:
     return entry.reviewed is None or today - entry.reviewed > STALE_AFTER
 
-
-__all__ = ["COMMON", "Cell", "Coverage", "coverage", "is_stale"]
 
 
 # --------------------------------------------------------------------------- gaps

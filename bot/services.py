@@ -6,8 +6,8 @@ import gc
 import os
 from pathlib import Path
 
-from bot.dialogue import Services
-from bot.emergency import EmergencyDetector
+from bot.conversation import Services
+from bot.conversation.emergency import EmergencyDetector
 from bot.i18n import I18n
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -21,10 +21,10 @@ def default_knowledge() -> Path:
 def load_services(knowledge_dir: Path | str, locales: Path | None = None) -> Services:
     """Knowledge, matcher and catalogs; raises KnowledgeError or CatalogMissing.
 
-    Unchanged folders start from the prepared cache (bot.prepared) unless
+    Unchanged folders start from the prepared cache (bot.matching.prepared) unless
     VERTSKAP_NO_CACHE is set.
     """
-    from bot.prepared import load_prepared
+    from bot.matching.prepared import load_prepared
 
     knowledge, matcher = load_prepared(Path(knowledge_dir),
                                        use_cache=not os.environ.get("VERTSKAP_NO_CACHE"))

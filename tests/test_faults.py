@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from telegram_harness import USER, Bot, converse, press
 
-from bot.dialogue import UserState
+from bot.conversation import UserState
 from bot.telegram_app import app as telegram_app
 
 

@@ -10,7 +10,7 @@ import yaml
 from fakebotapi import FakeBotApi
 from telegram_harness import USER, Bot, converse, press
 
-from bot.escalation import DEFAULT, OSLO, HostChat, OfficeHours, Routing
+from bot.hosts import DEFAULT, OSLO, HostChat, OfficeHours, Routing
 from bot.telegram_app import app as telegram_app
 
 REGIONAL, BARDU, SENJA = -1009000, -1009001, -1009003
@@ -224,7 +224,7 @@ async def test_the_start_check_names_host_chats_the_bot_cannot_serve(api, servic
 
 
 async def test_a_ticket_stored_before_a_crash_gets_its_topic_at_the_next_start(api, services, routing, clock, tmp_path):
-    from bot.escalation import Ticket
+    from bot.hosts import Ticket
     from bot.store import Store
 
     database = tmp_path / "db.sqlite3"

@@ -22,7 +22,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Appli
                           TypeHandler, filters)
 
 from bot.config import Settings
-from bot.dialogue import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
+from bot.conversation import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
 from bot.i18n import N_
 from bot.store import Store, utcnow
 from bot.telegram_app import coordinators, hosts

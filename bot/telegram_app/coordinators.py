@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.reload import Reloader, ReloadResult, watch_async
+from bot.coordination.reload import Reloader, ReloadResult, watch_async
 from bot.i18n import N_
-from bot.reports import coverage, report
+from bot.coordination.reports import coverage, report
 
 log = logging.getLogger(__name__)
 RELOADER = "reloader"
@@ -119,7 +119,7 @@ CIVIL_HOURS = (9, 20)  # reminders go out between 09:00 and 20:00, Oslo time
 
 async def checklist_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends each user's due checklist reminder, at most one a day, never twice."""
-    from bot.escalation import OSLO
+    from bot.hosts import OSLO
     from bot.telegram_app.app import send_retrying
     from bot.telegram_app.render import render
 

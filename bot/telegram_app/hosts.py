@@ -20,7 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.escalation import DEFAULT, OSLO, Ticket
+from bot.hosts import DEFAULT, OSLO, Ticket
 from bot.i18n import N_, babel_locale
 from bot.knowledge import text_in
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from bot.findings import Finding, Level, has_errors
+from bot.knowledge.findings import Finding, Level, has_errors
 from bot.i18n import CatalogMissing
 from bot.knowledge import KnowledgeError
 
@@ -71,8 +71,8 @@ def main() -> None:
 @click.option("--lang", "-l", default=None, help="Start in this language (nb, en, de, …).")
 def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None) -> None:
     """Chat with the assistant in the terminal (no Telegram token needed)."""
-    from bot.console import chat as run_chat
-    from bot.dialogue import Engine
+    from bot.cli.console import chat as run_chat
+    from bot.conversation import Engine
 
     services = _services(knowledge_dir)
     region = services.knowledge.region
@@ -83,7 +83,7 @@ def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None)
     if lang and lang not in region.languages:
         raise click.BadParameter(f"unknown language '{lang}'; choose one of "
                                  + ", ".join(region.languages), param_hint="--lang")
-    from bot.reload import Reloader, watch_in_thread
+    from bot.coordination.reload import Reloader, watch_in_thread
 
     def reloaded(result) -> None:  # a saved change goes live; a broken one is shown, not loaded
         click.echo(f"\n[{result.summary()}]", err=True)
@@ -103,8 +103,8 @@ def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None)
 def ask(question: str, knowledge_dir: Path | None, municipality: str | None, lang: str | None,
         explain: bool) -> None:
     """Ask one question and print the reply (or, with --explain, why)."""
-    from bot.console import render
-    from bot.dialogue import Engine, TextMessage, UserState
+    from bot.cli.console import render
+    from bot.conversation import Engine, TextMessage, UserState
 
     services = _services(knowledge_dir)
     if explain:
@@ -148,7 +148,7 @@ def explain_match(match, thresholds) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def validate(knowledge_dir: Path | None, strict: bool, as_json: bool) -> None:
     """Check a knowledge folder and list every problem with file, line and column."""
-    from bot.validation import validate as run_validate
+    from bot.knowledge.validation import validate as run_validate
 
     path = _knowledge_path(knowledge_dir)
     findings = run_validate(path)
@@ -174,7 +174,7 @@ def validate(knowledge_dir: Path | None, strict: bool, as_json: bool) -> None:
 def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bool,
           failures_only: bool) -> None:
     """Run test questions against the knowledge; exit 1 if any case fails."""
-    from bot.cases import check_cases, read_cases
+    from bot.coordination.cases import check_cases, read_cases
 
     services = _services(knowledge_dir)
     if not cases_files:
@@ -219,7 +219,7 @@ def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bo
 def coverage(knowledge_dir: Path | None, stale: bool, lang: str | None) -> None:
     """A table municipality × topic: how many entries answer, and what is missing."""
     from bot.knowledge import text_in
-    from bot.reports import coverage as compute
+    from bot.coordination.reports import coverage as compute
 
     services = _services(knowledge_dir)
     knowledge = services.knowledge
@@ -312,8 +312,8 @@ def gaps(knowledge_dir, config_file, database, since, municipality, fmt, drafts)
     """What people asked that nobody answered, grouped, most frequent first."""
     import yaml
 
-    from bot.report_format import gaps_csv, gaps_markdown
-    from bot.reports import draft_entry, gaps as find_gaps
+    from bot.coordination.report_format import gaps_csv, gaps_markdown
+    from bot.coordination.reports import draft_entry, gaps as find_gaps
 
     services = _services(knowledge_dir)
     _, store = _store(config_file, database)
@@ -344,8 +344,8 @@ def report(knowledge_dir, config_file, database, since, until, fmt, lang) -> Non
     """The figures for the annual report: questions, answers, hosts, ratings."""
     import datetime as dt
 
-    from bot.report_format import Formatter
-    from bot.reports import report as make_report
+    from bot.coordination.report_format import Formatter
+    from bot.coordination.reports import report as make_report
 
     services = _services(knowledge_dir)
     _, store = _store(config_file, database)
@@ -421,7 +421,7 @@ def run(config_file: Path | None, webhook_url: str | None, listen: str | None, p
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     services = _services(settings.knowledge)
-    from bot.escalation import routing_from_settings
+    from bot.hosts import routing_from_settings
 
     try:
         services.hosts = routing_from_settings(

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
-from bot.findings import Finding, Level
-from bot.knowledge import ID_PATTERN, Document, Knowledge, parse_yaml, translated
+from bot.knowledge.documents import Document, parse_yaml
+from bot.knowledge.findings import Finding, Level
+from bot.knowledge.model import ID_PATTERN, Knowledge, translated
 
 AUDIENCES = ("all", "eu", "non-eu", "children", "armed-forces")
 STEP_KEYS = ("id", "title", "entry", "for", "due")

@@ -19,18 +19,11 @@ from urllib.parse import urlsplit
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from bot.findings import Finding, Level
-from bot.knowledge import (
-    COMMON,
-    ID_PATTERN,
-    Document,
-    KeyPath,
-    Parsed,
-    Region,
-    build_entries,
-    parse_date,
-    parse_folder,
-)
+from bot.knowledge.checklist import read_checklists
+from bot.knowledge.documents import Document, KeyPath
+from bot.knowledge.findings import Finding, Level
+from bot.knowledge.model import COMMON, ID_PATTERN, Region
+from bot.knowledge.reading import Parsed, build_entries, parse_date, parse_folder
 from bot.text import fold, normalize
 
 REGION_KEYS = ("id", "name", "languages", "topics", "municipalities")
@@ -754,8 +747,6 @@ def validate_parsed(parsed: Parsed, today: dt.date | None = None,
         except Exception as exc:  # one broken checker must not stop the others
             findings.add(internal_error(checker.__name__, exc))
     if parsed.knowledge is not None:
-        from bot.checklist import read_checklists
-
         try:
             findings.update(read_checklists(parsed.root, parsed.knowledge)[1])
         except Exception as exc:

@@ -15,9 +15,9 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from bot.checklist import Progress
-from bot.dialogue import Record, UserState
-from bot.escalation import Ticket
+from bot.knowledge.checklist import Progress
+from bot.conversation import Record, UserState
+from bot.hosts import Ticket
 
 
 class StoreError(Exception):

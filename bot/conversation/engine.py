@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
-from bot.checklist import Progress, Step, due_now, mark_reminded, plan, steps_for
+from bot.knowledge.checklist import Progress, Step, due_now, mark_reminded, plan, steps_for
 from bot.i18n import I18n, N_
 from bot.knowledge import Entry, Knowledge, text_in
 from bot.matching import Match, Matcher, Outcome

@@ -3,7 +3,7 @@
 The method, in the order a message goes through it:
 
 1. Fold and split the text into words (`bot.text`), guess its language
-   (`bot.language`), and find a municipality or town named in it.
+   (`bot.matching.language`), and find a municipality or town named in it.
 2. Drop stop words and numbers. Map every remaining word to the terms of the
    knowledge: exact, inflected (a shared stem with a short ending), or fuzzy
    (rapidfuzz `ratio` over the whole vocabulary at once, with a cut-off by word
@@ -37,11 +37,11 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.frequency import generality_factor, zipf_table
-from bot import thesaurus
+from bot.matching.frequency import generality_factor, zipf_table
+from bot.matching import thesaurus
 from bot.knowledge import COMMON, Entry, Knowledge, bulk_load
-from bot.language import Guess, LanguageModel, stop_words
-from bot.lemmas import Lemmatizer
+from bot.matching.language import Guess, LanguageModel, stop_words
+from bot.matching.lemmas import Lemmatizer
 from bot.text import fold, tokens, words
 
 

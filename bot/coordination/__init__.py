@@ -1,0 +1,1 @@
+"""The coordinators' tools: live reload, test questions, coverage, gaps and the annual report."""

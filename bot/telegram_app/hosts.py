@@ -23,13 +23,12 @@ from telegram.ext import Application, ContextTypes
 from bot.hosts import DEFAULT, OSLO, Ticket
 from bot.i18n import N_, babel_locale
 from bot.knowledge import text_in
+from bot.telegram_app.context import vertskap
 
 log = logging.getLogger(__name__)
 
 
 def _app(context):
-    from bot.telegram_app.app import vertskap
-
     return vertskap(context)
 
 
@@ -104,9 +103,7 @@ async def open_topic(bot, app, ticket: Ticket, history: list[dict]) -> None:
 
 async def open_missing_topics(application: Application) -> None:
     """At start: open tickets whose topic was never created (a crash in between) get one."""
-    from bot.telegram_app.app import SERVICES
-
-    app = application.bot_data[SERVICES]
+    app = vertskap(application)
     for ticket in app.store.tickets():
         if ticket.status == "open" and ticket.thread_id is None:
             try:
@@ -321,9 +318,7 @@ async def follow_up(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def check_host_chats(application: Application) -> list[str]:
     """What keeps the bot from serving each host chat; logged at start."""
-    from bot.telegram_app.app import SERVICES
-
-    app = application.bot_data[SERVICES]
+    app = vertskap(application)
     problems = []
     me = await application.bot.get_me()
     for chat in app.services.hosts.chats.values():

@@ -1,5 +1,12 @@
-"""The SQLite file: users, records, tickets and copies. Knows nothing of Telegram."""
+"""The SQLite file: users, records, tickets and copies. Knows nothing of Telegram.
 
-from bot.store.store import MIGRATIONS, TICKET_FIELDS, Store, StoreError, utcnow
+`migrations` (the schema), `database` (connection, version, meta), one module
+per group of tables (`users`, `records`, `tickets`), and `store` joining them.
+"""
 
-__all__ = ["MIGRATIONS", "TICKET_FIELDS", "Store", "StoreError", "utcnow"]
+from bot.store.database import Database, StoreError, utcnow
+from bot.store.migrations import MIGRATIONS
+from bot.store.store import Store
+from bot.store.tickets import TICKET_FIELDS
+
+__all__ = ["MIGRATIONS", "TICKET_FIELDS", "Database", "Store", "StoreError", "utcnow"]

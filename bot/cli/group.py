@@ -25,7 +25,7 @@ def _knowledge_option(f):
 
 
 def _knowledge_path(knowledge_dir: Path | None) -> Path:
-    from bot.services import default_knowledge
+    from bot.config import default_knowledge
 
     return knowledge_dir or default_knowledge()
 

@@ -168,6 +168,21 @@ def read_checklists(root: Path, knowledge: Knowledge) -> tuple[dict[str, tuple[S
     return result, findings
 
 
+def _due(due) -> tuple[int | None, tuple[int, int] | None]:
+    """(days after arrival, (month, day) every year); both None when `due` is neither."""
+    days = yearly = None
+    if isinstance(due, dict) and isinstance(due.get("days"), int) and due["days"] >= 0:
+        days = due["days"]
+    elif isinstance(due, dict) and isinstance(due.get("date"), str):
+        try:
+            month, day = (int(x) for x in due["date"].split("-"))
+            dt.date(2024, month, day)
+            yearly = (month, day)
+        except ValueError:
+            pass
+    return days, yearly
+
+
 def _steps(doc: Document, scope: str, knowledge: Knowledge, findings: list[Finding]):
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
@@ -215,17 +230,7 @@ def _steps(doc: Document, scope: str, knowledge: Knowledge, findings: list[Findi
             findings.append(doc.finding(Level.ERROR, f"step '{sid}': 'for' must list some of "
                                         f"{', '.join(AUDIENCES)}", *at, "for"))
             continue
-        due = raw.get("due")
-        days = yearly = None
-        if isinstance(due, dict) and isinstance(due.get("days"), int) and due["days"] >= 0:
-            days = due["days"]
-        elif isinstance(due, dict) and isinstance(due.get("date"), str):
-            try:
-                month, day = (int(x) for x in due["date"].split("-"))
-                dt.date(2024, month, day)
-                yearly = (month, day)
-            except ValueError:
-                pass
+        days, yearly = _due(raw.get("due"))
         if days is None and yearly is None:
             findings.append(doc.finding(Level.ERROR, f"step '{sid}': due must be {{days: 8}} (days after "
                                         "arrival) or {date: \"03-01\"} (a date every year, MM-DD)",

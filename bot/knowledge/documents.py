@@ -83,19 +83,9 @@ def parse_yaml(path: Path, name: str, findings: list[Finding]) -> Document | Non
     # libyaml parses fast; its error messages differ, so a broken file is read
     # again by PyYAML's own parser, whose messages the findings quote.
     if _FastLoader is not _Loader:
-        fast = _FastLoader(text)
-        try:
-            node = fast.get_single_node()
-            doc = Document(path=path, name=name, data=None)
-            found: list[Finding] = []
-            if node is not None:
-                doc.data = _to_python(node, (), doc, fast, found)
-            findings.extend(found)
+        doc = _parse_fast(path, name, text, findings)
+        if doc is not None:
             return doc
-        except (yaml.YAMLError, RecursionError, ValueError):
-            pass
-        finally:
-            fast.dispose()
     loader = None
     try:
         loader = _Loader(text)  # the reader rejects control characters here already
@@ -110,18 +100,7 @@ def parse_yaml(path: Path, name: str, findings: list[Finding]) -> Document | Non
                                 "write the values out plainly"))
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        hint = ""
-        if "\t" in text and ("tab" in problem or "'\\t'" in problem):  # PyYAML shows a tab as '\t'
-            hint = "; indent with spaces, not tabs"
-        elif "mapping values are not allowed" in problem:
-            hint = "; a text with ': ' in it needs quotes around it"
-        elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
-            hint = ("; inside [ … ] or { … } a text with '?', ',' or ':' needs quotes around it, "
-                    "or write the list with one '- ' line per text")
-        findings.append(Finding(name, line, column, Level.ERROR, f"YAML syntax error: {problem}{hint}"))
+        findings.append(_syntax_error(name, text, exc))
         return None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
@@ -136,6 +115,39 @@ def parse_yaml(path: Path, name: str, findings: list[Finding]) -> Document | Non
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _parse_fast(path: Path, name: str, text: str, findings: list[Finding]) -> Document | None:
+    """The document by libyaml's parser; None when it fails (PyYAML then says why)."""
+    fast = _FastLoader(text)
+    try:
+        node = fast.get_single_node()
+        doc = Document(path=path, name=name, data=None)
+        found: list[Finding] = []
+        if node is not None:
+            doc.data = _to_python(node, (), doc, fast, found)
+        findings.extend(found)
+        return doc
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    finally:
+        fast.dispose()
+
+
+def _syntax_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> Finding:
+    """PyYAML's syntax error where it happened, with a hint for the usual mistakes."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    hint = ""
+    if "\t" in text and ("tab" in problem or "'\\t'" in problem):  # PyYAML shows a tab as '\t'
+        hint = "; indent with spaces, not tabs"
+    elif "mapping values are not allowed" in problem:
+        hint = "; a text with ': ' in it needs quotes around it"
+    elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        hint = ("; inside [ … ] or { … } a text with '?', ',' or ':' needs quotes around it, "
+                "or write the list with one '- ' line per text")
+    return Finding(name, line, column, Level.ERROR, f"YAML syntax error: {problem}{hint}")
 
 
 def _to_python(node: yaml.Node, path: KeyPath, doc: Document, loader: _Loader,

@@ -125,6 +125,21 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
+def _questions(raw_q: Any) -> dict[str, tuple[str, ...]]:
+    """An entry's questions per language; what is not text is left out (the checkers report it)."""
+    questions: dict[str, tuple[str, ...]] = {}
+    if isinstance(raw_q, dict):
+        for lang, variants in raw_q.items():
+            if isinstance(variants, str):
+                variants = [variants]
+            if isinstance(variants, list):
+                qs = tuple(str(v).strip() for v in variants
+                           if isinstance(v, (str, int, float)) and str(v).strip())
+                if qs:
+                    questions[lang] = qs
+    return questions
+
+
 def build_entries(doc: Document, region: Region, findings: list[Finding]) -> list[Entry]:
     """Entries of one faq file; entries too broken to use are skipped with a finding."""
     scope = doc.path.parent.name
@@ -158,17 +173,7 @@ def build_entries(doc: Document, region: Region, findings: list[Finding]) -> lis
                                         "'id: some-name' (lowercase, digits, '-')", *at))
             continue
         topic = raw.get("topic") if isinstance(raw.get("topic"), str) else file_topic
-        questions: dict[str, tuple[str, ...]] = {}
-        raw_q = raw.get("questions")
-        if isinstance(raw_q, dict):
-            for lang, variants in raw_q.items():
-                if isinstance(variants, str):
-                    variants = [variants]
-                if isinstance(variants, list):
-                    qs = tuple(str(v).strip() for v in variants
-                               if isinstance(v, (str, int, float)) and str(v).strip())
-                    if qs:
-                        questions[lang] = qs
+        questions = _questions(raw.get("questions"))
         answer = translated(raw.get("answer")) or {}
         if "*" in answer:
             answer = {lang: answer["*"] for lang in region.languages}

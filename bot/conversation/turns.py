@@ -92,7 +92,7 @@ class Services:
     matcher: Matcher
     i18n: I18n
     emergency: Callable[[str], bool] = lambda text: False  # is this about an emergency?
-    hosts: Any = None  # escalation.Routing when host chats are set up, else None
+    hosts: Any = None  # bot.hosts.Routing when host chats are set up, else None
     retention_days: int = 365  # how long records are kept (told to users by /privacy)
     today: Callable[[], dt.date] = lambda: dt.datetime.now(OSLO).date()  # tests set the clock
 

@@ -21,6 +21,8 @@ The method, in the order a message goes through it:
    enough and clear of the second; suggest the close ones when it is not;
    otherwise fall back to a person.
 
+Steps 1–3 are in `bot.matching.words` (the message's side), `places`,
+`vocabulary` and `index` (the knowledge's side, built once); steps 4–5 here.
 Scores are 0–100. Nothing here does I/O, uses gettext or imports telegram.
 """
 

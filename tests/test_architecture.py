@@ -163,3 +163,10 @@ def overlong() -> list[str]:
 
 def test_no_class_or_function_is_overlong_without_a_reason():
     assert overlong() == []
+
+
+def test_the_readme_map_names_every_folder_of_bot():
+    readme = (BOT.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    folders = sorted(p.parent.relative_to(BOT.parent).as_posix() for p in BOT.glob("*/__init__.py"))
+    assert [f for f in folders if f"`{f}/`" not in section] == []

@@ -19,7 +19,7 @@ from bot.cli.group import _knowledge_option, _services, main
               help="The folder for the PNG and SVG files.")
 def poster(knowledge_dir, municipality, lang, topic, username, out) -> None:
     """A QR code (PNG and SVG) for the deep link of a municipality, language and topic."""
-    import segno
+    from bot.coordination.posters import deep_link, write_qr_codes
 
     services = _services(knowledge_dir)
     region = services.knowledge.region
@@ -30,10 +30,6 @@ def poster(knowledge_dir, municipality, lang, topic, username, out) -> None:
     if topic is not None and (lang is None or topic not in region.topics):
         raise click.BadParameter("a topic needs --lang and must be a topic id of region.yaml",
                                  param_hint="--topic")
-    payload = "-".join(x for x in (municipality, lang, topic) if x)
-    link = f"https://t.me/{username.lstrip('@')}?start={payload}"
-    code = segno.make(link, error="m")
-    out.mkdir(parents=True, exist_ok=True)
-    code.save(out / f"vertskap-{payload}.png", scale=10, border=4)
-    code.save(out / f"vertskap-{payload}.svg", scale=10, border=4)
-    click.echo(f"{link}\n{out / f'vertskap-{payload}.png'}\n{out / f'vertskap-{payload}.svg'}")
+    payload, link = deep_link(username, municipality, lang, topic)
+    png, svg = write_qr_codes(link, payload, out)
+    click.echo(f"{link}\n{png}\n{svg}")

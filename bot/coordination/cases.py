@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.findings import Finding, Level
+from bot.knowledge.findings import Finding, Level
 from bot.knowledge import Document, parse_yaml
 from bot.matching import Matcher, Outcome
 

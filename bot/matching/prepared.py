@@ -42,8 +42,8 @@ def fingerprint(root: Path) -> str:
     digest = hashlib.sha256(FORMAT.encode())
     digest.update(str(root.resolve()).encode())
     files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    package = Path(__file__).resolve().parent
-    files += sorted(package.glob("*.py")) + sorted(Path(str(resources.files("bot.data"))).glob("*"))
+    package = Path(__file__).resolve().parent.parent  # all of bot/, not only matching/
+    files += sorted(package.rglob("*.py")) + sorted(Path(str(resources.files("bot.data"))).glob("*"))
     for path in files:
         stat = path.stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())

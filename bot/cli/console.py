@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from bot.dialogue import Button, ButtonPress, Command, Engine, Reply, TextMessage, UserState
+from bot.conversation import Button, ButtonPress, Command, Engine, Reply, TextMessage, UserState
 
 QUIT = {"/quit", "/exit", "/q"}
 

@@ -36,3 +36,12 @@ class Finding:
 
 def has_errors(findings) -> bool:
     return any(f.level is Level.ERROR for f in findings)
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder has errors; see `findings`."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        errors = [f for f in findings if f.level is Level.ERROR]
+        super().__init__(f"{len(errors)} error(s) in the knowledge folder")

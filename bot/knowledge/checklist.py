@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
-from bot.findings import Finding, Level
-from bot.knowledge import ID_PATTERN, Document, Knowledge, parse_yaml, translated
+from bot.knowledge.documents import Document, parse_yaml
+from bot.knowledge.findings import Finding, Level
+from bot.knowledge.model import ID_PATTERN, Knowledge, translated
 
 AUDIENCES = ("all", "eu", "non-eu", "children", "armed-forces")
 STEP_KEYS = ("id", "title", "entry", "for", "due")
@@ -167,6 +168,21 @@ def read_checklists(root: Path, knowledge: Knowledge) -> tuple[dict[str, tuple[S
     return result, findings
 
 
+def _due(due) -> tuple[int | None, tuple[int, int] | None]:
+    """(days after arrival, (month, day) every year); both None when `due` is neither."""
+    days = yearly = None
+    if isinstance(due, dict) and isinstance(due.get("days"), int) and due["days"] >= 0:
+        days = due["days"]
+    elif isinstance(due, dict) and isinstance(due.get("date"), str):
+        try:
+            month, day = (int(x) for x in due["date"].split("-"))
+            dt.date(2024, month, day)
+            yearly = (month, day)
+        except ValueError:
+            pass
+    return days, yearly
+
+
 def _steps(doc: Document, scope: str, knowledge: Knowledge, findings: list[Finding]):
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
@@ -214,17 +230,7 @@ def _steps(doc: Document, scope: str, knowledge: Knowledge, findings: list[Findi
             findings.append(doc.finding(Level.ERROR, f"step '{sid}': 'for' must list some of "
                                         f"{', '.join(AUDIENCES)}", *at, "for"))
             continue
-        due = raw.get("due")
-        days = yearly = None
-        if isinstance(due, dict) and isinstance(due.get("days"), int) and due["days"] >= 0:
-            days = due["days"]
-        elif isinstance(due, dict) and isinstance(due.get("date"), str):
-            try:
-                month, day = (int(x) for x in due["date"].split("-"))
-                dt.date(2024, month, day)
-                yearly = (month, day)
-            except ValueError:
-                pass
+        days, yearly = _due(raw.get("due"))
         if days is None and yearly is None:
             findings.append(doc.finding(Level.ERROR, f"step '{sid}': due must be {{days: 8}} (days after "
                                         "arrival) or {date: \"03-01\"} (a date every year, MM-DD)",

@@ -11,7 +11,7 @@ from babel.dates import format_date, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 from bot.i18n import I18n, N_, babel_locale
-from bot.reports import Gap, Report
+from bot.coordination.reports import Gap, Report
 
 LABELS = {
     "title": N_("Vertskap report"),

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from bot.dialogue import Services
-from bot.emergency import EmergencyDetector
-from bot.findings import Finding, Level
+from bot.conversation import Services
+from bot.conversation.emergency import EmergencyDetector
+from bot.knowledge.findings import Finding, Level
 from bot.i18n import N_
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matching import Matcher

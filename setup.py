@@ -2,7 +2,7 @@
 
 Coordinators and translators edit `knowledge/` and `locales/` at the top of the
 repository; a wheel (`pip install .`, `pipx install .`) carries a copy of both as
-`bot/shipped/`, where `bot.ops.shipped` finds them. An editable install reads the
+`bot/data/shipped/`, where `bot.shipped` finds them. An editable install reads the
 top-level folders directly, so nothing is copied for it.
 """
 
@@ -17,7 +17,7 @@ LEFT_OUT = shutil.ignore_patterns("__pycache__", "*.pyc", "*.po~", ".*")
 
 
 class BuildWithShipped(build_py):
-    """Copies knowledge/ and locales/ (with the compiled .mo files) into bot/shipped/."""
+    """Copies knowledge/ and locales/ (with the compiled .mo files) into bot/data/shipped/."""
 
     def run(self):
         super().run()
@@ -28,7 +28,7 @@ class BuildWithShipped(build_py):
             source = root / name
             if not (source / ("region.yaml" if name == "knowledge" else ".")).exists():
                 raise SystemExit(f"error: {source} is missing; build from a full checkout")
-            target = Path(self.build_lib) / "bot" / "shipped" / name
+            target = Path(self.build_lib) / "bot" / "data" / "shipped" / name
             shutil.rmtree(target, ignore_errors=True)  # a removed file must not linger from a build before
             shutil.copytree(source, target, ignore=LEFT_OUT)
 

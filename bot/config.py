@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from bot.ops.shipped import default_knowledge, shipped  # the order is documented there
+from bot.shipped import default_knowledge, shipped  # the order is documented there
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILE_API = "https://api.telegram.org/file/bot"

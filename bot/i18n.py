@@ -15,7 +15,7 @@ from typing import Sequence
 from babel import Locale, UnknownLocaleError
 from babel.support import NullTranslations, Translations
 
-from bot.ops.shipped import shipped
+from bot.shipped import shipped
 
 DOMAIN = "vertskap"
 DEFAULT_LOCALES = shipped("locales")  # the wheel's copy, or the checkout's locales/

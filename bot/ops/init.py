@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.ops.shipped import shipped
+from bot.shipped import shipped
 
 SETTINGS_TEMPLATE = Path(__file__).resolve().parent / "vertskap.example.toml"
 

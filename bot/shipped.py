@@ -1,6 +1,6 @@
 """Where the shipped knowledge and catalogs are, in a checkout and in an installed wheel.
 
-A wheel carries them inside the package (`bot/shipped/knowledge`, `bot/shipped/locales`,
+A wheel carries them inside the package (`bot/data/shipped/knowledge` and `…/locales`,
 copied there by setup.py at build time); a checkout or an editable install reads the
 top-level `knowledge/` and `locales/` that coordinators and translators edit.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent  # bot/
-INSTALLED = PACKAGE / "shipped"  # filled only in a built wheel
+PACKAGE = Path(__file__).resolve().parent  # bot/
+INSTALLED = PACKAGE / "data" / "shipped"  # filled only in a built wheel (setup.py)
 CHECKOUT = PACKAGE.parent  # the repository root, in a checkout
 
 

@@ -39,7 +39,7 @@ def metric(text: str, name: str, **labels) -> float:
 
 
 async def test_webhook_mode_serves_healthz_and_metrics_beside_the_webhook(tmp_path, api):
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     seen = {}
 
     async def exercise(proc):
@@ -59,9 +59,13 @@ async def test_webhook_mode_serves_healthz_and_metrics_beside_the_webhook(tmp_pa
             await api.wait_for(88, 3, timeout=30)
             seen["health"] = await get(session, f"{base}/healthz")
             seen["metrics"] = await get(session, f"{base}/metrics")
+            seen["own_port"] = await get(session, f"http://127.0.0.1:{metrics_port}/metrics")
+            async with session.post(f"http://127.0.0.1:{metrics_port}/telegram", json=UPDATE) as r:
+                seen["no_webhook"] = r.status  # the metrics port takes no updates
 
     code, out = await run(["run", "--webhook-url", "https://bot.example.org", "--listen", "127.0.0.1",
-                           "--port", str(port), "--secret-token", "s3cret"],
+                           "--port", str(port), "--secret-token", "s3cret",
+                           "--metrics-port", str(metrics_port)],
                           base_env(tmp_path, api, api.token), until=exercise)
     status, body = seen["health"]
     assert status == 200, out
@@ -82,6 +86,9 @@ async def test_webhook_mode_serves_healthz_and_metrics_beside_the_webhook(tmp_pa
     assert "# TYPE vertskap_handler_seconds histogram" in text
     for private in PRIVATE:
         assert private not in text
+    assert seen["own_port"][0] == 200
+    assert metric(seen["own_port"][1], "vertskap_updates_handled_total") == 2
+    assert seen["no_webhook"] == 404
 
 
 async def test_polling_mode_serves_them_on_the_metrics_port(tmp_path, api):

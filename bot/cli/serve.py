@@ -19,9 +19,9 @@ from bot.cli.group import _services, main
 @click.option("--secret-token", default=None, help="Webhook: the secret Telegram must send "
               "(or TELEGRAM_WEBHOOK_SECRET).")
 @click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
-              help="Polling: serve /healthz and /metrics on this port (webhook: on its own port).")
+              help="Serve /healthz and /metrics on this port (a webhook's own port serves them too).")
 @click.option("--metrics-listen", default="127.0.0.1", show_default=True,
-              help="Polling: the address for --metrics-port.")
+              help="The address for --metrics-port.")
 def run(config_file: Path | None, webhook_url: str | None, listen: str | None, port: int | None,
         secret_token: str | None, metrics_port: int | None, metrics_listen: str) -> None:
     """Run the assistant on Telegram (long polling, or a webhook)."""

@@ -47,14 +47,14 @@ def run_application(settings: Settings, services: Services, store: Store,
                     metrics_at: tuple[str, int] | None = None) -> None:
     """Serves until stopped: by webhook when the settings have one, else by long polling.
 
-    /healthz and /metrics are served beside a webhook, or in polling mode at `metrics_at`
-    (listen, port).
+    /healthz and /metrics are served beside a webhook, and at `metrics_at` (listen, port).
     """
     logging.getLogger("vertskap").info("starting as @%s", bot_username(settings))
     application = build_application(settings, services, store)
     try:
         if settings.webhook:
-            web.run_webhook(application, settings.webhook, allowed_updates=Update.ALL_TYPES)
+            web.run_webhook(application, settings.webhook, allowed_updates=Update.ALL_TYPES,
+                            metrics_at=metrics_at)
         else:
             if metrics_at:
                 web.serve_while_polling(application, *metrics_at)

@@ -191,29 +191,38 @@ def serve_while_polling(application: Application, listen: str, port: int) -> Non
     application.post_init, application.post_shutdown = post_init, post_shutdown
 
 
-def run_webhook(application: Application, webhook, allowed_updates) -> None:
-    """`Application.run_webhook`, with health and metrics on the webhook's server."""
-    asyncio.run(_run_webhook(application, webhook, allowed_updates))
+def run_webhook(application: Application, webhook, allowed_updates,
+                metrics_at: tuple[str, int] | None = None) -> None:
+    """`Application.run_webhook`, with health and metrics on the webhook's server.
+
+    With `metrics_at` (listen, port) they are served there too, for a health check
+    or a scraper that should not reach the public webhook port.
+    """
+    asyncio.run(_run_webhook(application, webhook, allowed_updates, metrics_at))
 
 
-async def _run_webhook(application: Application, webhook, allowed_updates) -> None:
+async def _run_webhook(application: Application, webhook, allowed_updates, metrics_at) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    server = OpsServer(application, webhook.listen, webhook.port, webhook)
+    servers = [OpsServer(application, webhook.listen, webhook.port, webhook)]
+    if metrics_at:
+        servers.append(OpsServer(application, *metrics_at))
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        server.start()
+        for server in servers:
+            server.start()
         await application.bot.set_webhook(
             url=f"{webhook.url.rstrip('/')}/{webhook.path}", secret_token=webhook.secret_token,
             allowed_updates=allowed_updates)
         await application.start()
         await stop.wait()
     finally:
-        await server.stop()
+        for server in servers:
+            await server.stop()
         if application.running:
             await application.stop()
             if application.post_stop:

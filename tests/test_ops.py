@@ -175,3 +175,50 @@ def test_the_default_knowledge_folder(tmp_path, monkeypatch):
 ])
 def test_the_command_line_language(chosen, env, expected):
     assert cli_language(chosen, env) == expected
+
+
+def test_the_coordinators_commands_speak_their_language(region_dir, tmp_path):
+    runner = CliRunner()
+    nb = runner.invoke(main, ["validate", "--knowledge", str(region_dir), "--lang", "nb"])
+    assert nb.exit_code == 0 and nb.output.endswith("0 feil, 0 advarsel/advarsler – ok\n")
+    de = runner.invoke(main, ["coverage", "--knowledge", str(region_dir), "--stale", "--lang", "de"])
+    assert de.output.splitlines()[0] == "bardu/gp: nie geprüft"
+    assert de.output.splitlines()[-1] == "8 Einträge zu prüfen"
+    by_locale = runner.invoke(main, ["coverage", "--knowledge", str(region_dir), "--stale"],
+                              env={"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "",
+                                   "LANG": "nb_NO.UTF-8"})
+    assert by_locale.output.splitlines()[-1] == "8 oppføringer å gjennomgå"
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("cases:\n  - text: how do I get a GP\n    expect: bardu/gp\n"
+                     "    municipality: senja\n", encoding="utf-8")
+    check = runner.invoke(main, ["check", "--knowledge", str(region_dir), "--cases", str(cases),
+                                 "--lang", "de"])
+    assert check.output.startswith("FEHLER  'how do I get a GP' [senja]: erwartet bardu/gp, erhalten ")
+    assert check.output.splitlines()[-1] == "0/1 Fälle bestanden"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["validate", "--help", "--lang", "de"], ["Aufruf: vertskap validate [OPTIONS]",
+                                              "Prüft einen Wissensordner",
+                                              "Optionen:", "Zeigt diese Hilfe an"]),
+    (["gaps", "--lang", "nb", "-h"], ["Bruk: vertskap gaps", "Det folk spurte om", "Valg:",
+                                      "Bare denne kommune-id-en."]),
+    (["check", "-h"], ["Usage: vertskap check", "Run test questions", "Options:"]),
+    (["coverage", "-l", "de", "-h"], ["Eine Tabelle Gemeinde × Thema"]),
+])
+def test_the_help_texts_come_from_the_catalogs(args, expected):
+    result = CliRunner().invoke(main, args, prog_name="vertskap")
+    assert result.exit_code == 0
+    for text in expected:
+        assert text in result.output, text
+
+
+def test_usage_errors_speak_the_language_too(region_dir):
+    result = CliRunner().invoke(main, ["check", "--knowledge", str(region_dir), "--cases",
+                                       "/nope.yaml", "--lang", "de"], prog_name="vertskap")
+    assert result.exit_code == 2
+    assert "Aufruf: vertskap check" in result.output
+    assert "Versuchen Sie 'vertskap check -h' für Hilfe." in result.output
+    assert "Fehler: " in result.output and "'/nope.yaml' existiert nicht" in result.output
+    listing = CliRunner().invoke(main, ["-h"], env={"LANGUAGE": "de"})
+    assert "Befehle:" in listing.output and "Prüft einen Wissensordner" in listing.output

@@ -8,9 +8,7 @@ from pathlib import Path
 import click
 
 from bot.i18n import N_
-from bot.cli.language import cli_language, translator
-
-LANG_HELP = N_("The language of the messages (nb, en, de; default: the locale, else English).")
+from bot.cli.language import LANG_HELP, LocalizedCommand, cli_language, translator
 
 
 def _lang_option(f):
@@ -39,11 +37,11 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
 
 
-@click.command()
+@click.command(cls=LocalizedCommand, help=N_(
+    "Start a region: copy the shipped knowledge and a commented settings file into FOLDER."))
 @click.argument("folder", type=click.Path(path_type=Path))
 @_lang_option
 def init(folder: Path, lang: str | None) -> None:
-    """Start a region: copy the shipped knowledge and a commented settings file into FOLDER."""
     from bot.ops.init import FolderNotEmpty, init_region
 
     _ = translator(cli_language(lang))
@@ -58,13 +56,13 @@ def init(folder: Path, lang: str | None) -> None:
                     "vertskap run --config vertskap.toml"), folder=folder))
 
 
-@click.command()
+@click.command(cls=LocalizedCommand, help=N_(
+    "Copy the database to FILE (or a dated file in the folder FILE), also while the bot runs."))
 @click.argument("file", type=click.Path(path_type=Path))
 @_config
 @_db
 @_lang_option
 def backup(file: Path, config_file: Path | None, database: Path | None, lang: str | None) -> None:
-    """Copy the database to FILE (or a dated file in the folder FILE), also while the bot runs."""
     from bot.ops.backup import BackupError, backup as make_backup
 
     _ = translator(cli_language(lang))
@@ -79,13 +77,13 @@ def backup(file: Path, config_file: Path | None, database: Path | None, lang: st
                  size=_size(copied.bytes)))
 
 
-@click.command()
+@click.command(cls=LocalizedCommand, help=N_(
+    "Put the backup FILE in place of the database; the bot must be stopped."))
 @click.argument("file", type=click.Path(path_type=Path))
 @_config
 @_db
 @_lang_option
 def restore(file: Path, config_file: Path | None, database: Path | None, lang: str | None) -> None:
-    """Put the backup FILE in place of the database; the bot must be stopped."""
     from bot.ops.backup import BackupError, backup as make_backup, restore as put_back
     from bot.ops.runlock import DatabaseInUse, is_running
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from bot.cli.group import _services, main
+from bot.i18n import N_
 
 
-@main.command()
+@main.command(help=N_("Run the assistant on Telegram (long polling, or a webhook)."))
 @click.option("--config", "config_file", type=click.Path(path_type=Path), default=None,
               help="The TOML settings file (see README.md, Settings). Optional.")
 @click.option("--webhook-url", default=None, help="Run with a webhook at this public https URL.")
@@ -24,7 +25,6 @@ from bot.cli.group import _services, main
               help="The address for --metrics-port.")
 def run(config_file: Path | None, webhook_url: str | None, listen: str | None, port: int | None,
         secret_token: str | None, metrics_port: int | None, metrics_listen: str) -> None:
-    """Run the assistant on Telegram (long polling, or a webhook)."""
     from bot.config import ConfigError
     from bot.logs import setup_logging
     from bot.ops.runlock import DatabaseInUse, RunLock

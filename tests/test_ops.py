@@ -222,3 +222,21 @@ def test_usage_errors_speak_the_language_too(region_dir):
     assert "Fehler: " in result.output and "'/nope.yaml' existiert nicht" in result.output
     listing = CliRunner().invoke(main, ["-h"], env={"LANGUAGE": "de"})
     assert "Befehle:" in listing.output and "Prüft einen Wissensordner" in listing.output
+
+
+def test_metrics_count_outcomes_by_region_language_and_carry_nothing_personal():
+    from bot.ops.metrics import Metrics
+
+    metrics = Metrics(["nb", "en", "de"])
+    metrics.counted([Record("question", "nb", "bardu", text="hvor får jeg skattekort",
+                            outcome="answered", entry="common/tax-card", score=90.0),
+                     Record("question", "fr", None, text="où est la mairie", outcome="fallback"),
+                     Record("feedback", "nb", "bardu", entry="common/tax-card", value="down")])
+    metrics.handled(0.02)
+    text = metrics.exposition().decode()
+    assert 'vertskap_questions_total{language="nb",outcome="answered"} 1.0' in text
+    assert 'vertskap_questions_total{language="other",outcome="fallback"} 1.0' in text
+    assert 'language="fr"' not in text
+    for private in ("skattekort", "mairie", "tax-card", "bardu"):
+        assert private not in text
+    assert "_created" not in text

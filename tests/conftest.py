@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from bot.services import load_services
 os.environ["VERTSKAP_NO_CACHE"] = "1"
 # The command line speaks the locale's language; the tests read English unless they choose.
 os.environ["LANGUAGE"] = "en"
+# Question embeddings are kept by text in $XDG_CACHE_HOME/vertskap: one folder for the
+# whole run (subprocesses too), never the user's own cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="vertskap-test-cache-")
 
 HERE = Path(__file__).resolve().parent
 REGION = HERE / "fixtures" / "region"

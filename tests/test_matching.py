@@ -89,11 +89,24 @@ def test_out_of_scope_messages_are_not_answered(matcher, text):
     assert matcher.match(text).outcome is not Outcome.ANSWERED
 
 
-def test_an_ambiguous_message_gets_suggestions_best_first(matcher):
+def test_an_ambiguous_message_gets_suggestions_most_likely_first(matcher):
     m = matcher.match("skatt")
     assert m.outcome is Outcome.SUGGESTED
-    assert {e.id for e in m.suggestions} >= {"tax-card", "tax-return"}
+    assert m.suggestions[0].id == "tax-card"
     assert len(m.suggestions) <= matcher.thresholds.max_suggestions
+    probabilities = [c.probability for c in m.candidates]
+    assert probabilities == sorted(probabilities, reverse=True)
+    offered = {e.key for e in m.suggestions}
+    assert all(c.probability >= matcher.calibration.suggest for c in m.candidates
+               if c.entry.key in offered)
+
+
+def test_without_the_semantic_signal_the_lexical_thresholds_suggest_the_close_ones(knowledge):
+    lexical = Matcher(knowledge, semantic=False)
+    m = lexical.match("skatt")
+    assert m.outcome is Outcome.SUGGESTED
+    assert {e.id for e in m.suggestions} >= {"tax-card", "tax-return"}
+    assert m.confidence is None
 
 
 def test_a_long_chatty_message_is_answered_by_the_question_in_it(matcher):
@@ -110,9 +123,9 @@ def test_scores_are_0_to_100_and_ranked(matcher):
 
 
 def test_thresholds_decide_the_outcome(knowledge):
-    strict = Matcher(knowledge, Thresholds(answer=100.1, suggest=101))
+    strict = Matcher(knowledge, Thresholds(answer=100.1, suggest=101), semantic=False)
     assert strict.match("Hvordan får jeg skattekort?").outcome is Outcome.FALLBACK
-    lenient = Matcher(knowledge, Thresholds(answer=1, margin=0, suggest=1))
+    lenient = Matcher(knowledge, Thresholds(answer=1, margin=0, suggest=1), semantic=False)
     assert lenient.match("skatt").outcome is Outcome.ANSWERED
 
 

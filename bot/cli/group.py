@@ -15,6 +15,8 @@ import click
 from bot.cli.language import LANG_HELP, LocalizedGroup, text_for
 from bot.i18n import N_, CatalogMissing
 from bot.knowledge import KnowledgeError
+from bot.matching.decision import CalibrationError
+from bot.matching.semantic import SemanticError
 from bot.knowledge.findings import Finding, Level
 
 KNOWLEDGE_HELP = N_("The knowledge folder (default: $VERTSKAP_KNOWLEDGE, else ./knowledge with a "
@@ -67,7 +69,7 @@ def _services(knowledge_dir: Path | None):
                               "(vertskap validate lists everything)"),
                            path=path, summary=_summary(errors)), err=True)
         sys.exit(1)
-    except CatalogMissing as exc:
+    except (CatalogMissing, CalibrationError, SemanticError) as exc:
         click.echo(_text()(N_("error: {problem}"), problem=exc), err=True)
         sys.exit(1)
 

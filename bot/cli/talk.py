@@ -43,7 +43,8 @@ def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None)
 @_knowledge_option
 @click.option("--municipality", "-m", default=None, help="The user's chosen municipality id.")
 @click.option("--lang", "-l", default=None, help="The user's chosen language.")
-@click.option("--explain", is_flag=True, help="Show the outcome and the top candidates with scores.")
+@click.option("--explain", is_flag=True, help="Show the outcome, both signals, the features and the "
+              "probability of the top candidates.")
 def ask(question: str, knowledge_dir: Path | None, municipality: str | None, lang: str | None,
         explain: bool) -> None:
     from bot.cli.console import render
@@ -52,7 +53,7 @@ def ask(question: str, knowledge_dir: Path | None, municipality: str | None, lan
     services = _services(knowledge_dir)
     if explain:
         match = services.matcher.match(question, municipality=municipality, language=lang)
-        click.echo(explain_match(match, services.matcher.thresholds))
+        click.echo(explain_match(match, services.matcher))
         return
     engine = Engine(services)
     state = UserState(language=lang, municipality=municipality, onboarded=True)
@@ -60,10 +61,19 @@ def ask(question: str, knowledge_dir: Path | None, municipality: str | None, lan
     click.echo(render(turn.replies, []))
 
 
-def explain_match(match, thresholds) -> str:
+def explain_match(match, matcher) -> str:
     where = match.municipality or "none"
     if match.municipality_from_text:
         where += " (named in the text)"
+    cal = matcher.calibration
+    if cal is not None:
+        decides = (f"decision:     calibrated: answer at p ≥ {cal.answer:.2f}, "
+                   f"suggest at p ≥ {cal.suggest:.2f}")
+    else:
+        th = matcher.thresholds
+        decides = (f"thresholds:   answer ≥ {th.answer:g}, ahead by ≥ {th.margin:g}, evidence "
+                   f"≥ {th.evidence:g}, question covered ≥ {th.coverage:g}; "
+                   f"suggest ≥ {th.suggest:g} within {th.suggest_window:g}")
     lines = [
         f"outcome:      {match.outcome.value}"
         + (f" ({match.entry.key})" if match.entry else "")
@@ -71,15 +81,23 @@ def explain_match(match, thresholds) -> str:
         f"language:     {match.language} ({'detected' if match.language_certain else 'unclear: chosen or best guess'})",
         f"municipality: {where}",
         f"words:        {' '.join(match.words) or '(none)'}",
-        f"thresholds:   answer ≥ {thresholds.answer:g}, ahead by ≥ {thresholds.margin:g}, evidence "
-        f"≥ {thresholds.evidence:g}, question covered ≥ {thresholds.coverage:g}; "
-        f"suggest ≥ {thresholds.suggest:g} within {thresholds.suggest_window:g}",
+        decides,
         "",
-        "  #  score  message  variant  entry  candidate                     best question variant",
+        "  #      p  cosine  lexical  message  variant  entry  candidate                     best question variant",
     ]
     for i, c in enumerate(match.candidates, 1):
-        lines.append(f"{i:>3}  {c.score:5.1f}  {c.message_side:7.1f}  {c.variant_side:7.1f}  "
+        p = f"{c.probability:6.3f}" if c.probability is not None else "     -"
+        cos = f"{c.cosine:6.3f}" if c.cosine is not None else "     -"
+        lines.append(f"{i:>3} {p}  {cos}  {c.score:7.1f}  {c.message_side:7.1f}  {c.variant_side:7.1f}  "
                      f"{c.entry_side:5.1f}  {c.entry.key:<28}  {c.variant}")
+        if c.features and cal is not None:
+            lines.append("       features: " + ", ".join(
+                f"{name}={value:g}" for name, value in zip(cal.features, c.features, strict=True)))
     if not match.candidates:
-        lines.append("  (no candidate shares a word with the question)")
+        lines.append("  (no candidate)")
+    if match.small_talk_margin is not None:
+        lines.append(f"small talk:   {match.small_talk or 'no'} (margin {match.small_talk_margin:+.3f}"
+                     f", needs ≥ {cal.small_talk:+.3f})" if cal else "")
+    if match.negative:
+        lines.append(f"nearest out-of-scope example: {match.negative}")
     return "\n".join(lines)

@@ -33,6 +33,15 @@ class Answering(EngineBase):
             first = (Reply(self._(lang, N_("If this is an emergency, call now: 113 for an ambulance, "
                                           "112 for the police, 110 for the fire service. A doctor "
                                           "out of hours (legevakt): 116 117."))),)
+        if match.small_talk and not first:
+            return Turn(state, (self.small_talk_reply(match.small_talk, lang),),
+                        (Record("small_talk", lang, match.municipality, outcome=match.small_talk),),
+                        match=match)
+        if match.foreign:
+            i18n = self.services.i18n
+            first += (Reply(self._(lang, N_("You wrote in {written}; I answer in {language}."),
+                                   written=i18n.language_name(match.foreign, lang),
+                                   language=i18n.language_name(lang, lang))),)
         record = Record("question", lang, match.municipality, text=text,
                         outcome=match.outcome.value,
                         entry=match.candidates[0].entry.key if match.candidates else None,
@@ -50,6 +59,18 @@ class Answering(EngineBase):
                                              "municipality can help you.")),
                              buttons=((Button(self._(lang, N_("Ask a person")), "h"),),)),)
         return Turn(state, first + replies, (record,), match=match)
+
+    def small_talk_reply(self, kind: str, lang: str) -> Reply:
+        """A short friendly line for a greeting, thanks, "are you a bot?" or goodbye."""
+        texts = {
+            "greeting": N_("Hello! Ask me about living here – for example tax, school, housing "
+                           "or the doctor."),
+            "thanks": N_("You are welcome! Ask again any time."),
+            "bot": N_("I am Vertskap, an automatic assistant of the municipalities. I answer from "
+                      "their information, and a person (a host) can take over when I cannot help."),
+            "bye": N_("Goodbye, and welcome to the region!"),
+        }
+        return Reply(self._(lang, texts.get(kind, texts["greeting"])))
 
     def answer_reply(self, entry: Entry, lang: str) -> Reply:
         fallback = self.region.fallback_language

@@ -59,7 +59,7 @@ class Reply:
 class Record:
     """Something worth remembering for coordinators: a question or feedback."""
 
-    kind: str  # 'question', 'feedback', 'suggestion-taken'
+    kind: str  # 'question', 'small_talk', 'feedback', 'suggestion-taken'
     language: str
     municipality: str | None
     text: str = ""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.knowledge.findings import Finding, Level
 from bot.knowledge import Document, parse_yaml
-from bot.matching import Matcher, Outcome
+from bot.matching import Matcher, Outcome, decision
 
 NONE = "none"
 
@@ -80,17 +82,41 @@ def read_cases(path: Path) -> tuple[list[Case], list[Finding]]:
     return cases, findings
 
 
+def is_expected(entry_id: str, scope: str, expect: str) -> bool:
+    """Whether the entry `scope/entry_id` is the one a case expects."""
+    want_scope, _, want_id = expect.rpartition("/")
+    return entry_id == want_id and (not want_scope or scope == want_scope)
+
+
+def is_none(expect: str) -> bool:
+    return expect.lower() in (NONE, "null", "~")
+
+
+def example(matcher: Matcher, case: Case) -> decision.Example:
+    """A case as the calibration sees it: its candidates' feature rows and the right one."""
+    m = matcher.match(case.text, municipality=case.municipality, limit=100)
+    rows = np.array([c.features for c in m.candidates], dtype=np.float64).reshape(
+        len(m.candidates), len(decision.FEATURES))
+    answerable = not is_none(case.expect)
+    right = np.array([answerable and is_expected(c.entry.id, c.entry.scope, case.expect)
+                      for c in m.candidates], dtype=bool)
+    query = matcher.embedder.embed_one(matcher.meaning_text(case.text)) \
+        if matcher.semantic is not None else None
+    return decision.Example(rows, right, answerable,
+                            m.small_talk_margin if m.small_talk_margin is not None else -1.0,
+                            query, case.text)
+
+
 def check_case(matcher: Matcher, case: Case) -> CaseResult:
     m = matcher.match(case.text, municipality=case.municipality)
     got = m.entry.id if m.entry else None
     scope = m.entry.scope if m.entry else None
     suggestions = tuple(e.id for e in m.suggestions)
     expect = case.expect
-    if expect.lower() in (NONE, "null", "~"):
+    if is_none(expect):
         passed = got is None
     else:
-        want_scope, _, want_id = expect.rpartition("/")
-        passed = got == want_id and (not want_scope or scope == want_scope)
+        passed = got is not None and is_expected(got, scope or "", expect)
         if case.lang and m.language != case.lang:
             passed = False
     return CaseResult(case, m.outcome, got, scope, m.language, m.score, suggestions, passed)

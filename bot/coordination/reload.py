@@ -21,6 +21,7 @@ from bot.knowledge.findings import Finding, Level
 from bot.i18n import N_
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matching import Matcher
+from bot.matching.prepared import vector_cache
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class Reloader:
             start = time.perf_counter()
             try:
                 knowledge = load_knowledge(self.folder)
-                matcher = Matcher(knowledge)
+                matcher = Matcher(knowledge, vector_cache=vector_cache(self.folder))
             except KnowledgeError as exc:
                 errors = tuple(f for f in exc.findings if f.level is Level.ERROR)
                 result = ReloadResult(False, time.perf_counter() - start,

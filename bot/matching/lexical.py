@@ -17,19 +17,24 @@ The method, in the order a message goes through it:
    the message it covers and how much of the variant the message covers. Take
    each entry's best variant, blend in how much of the message the entry as a
    whole (questions, topic name, answer) covers, and rank.
-5. Decide by the named thresholds below: answer when the best entry is good
-   enough and clear of the second; suggest the close ones when it is not;
-   otherwise fall back to a person.
+5. Beside these words, the semantic scorer (`bot.matching.semantic`) gives
+   each entry the best cosine between the message's embedding and its questions'
+   (multilingual-e5-small), and small talk is recognised by meaning.
+6. Decide with the calibrated model (`bot.matching.decision`): the probability
+   that an entry is right, from both signals; answer, suggest or fall back to a
+   person by its two thresholds. Without the semantic signal (`semantic=False`)
+   the named lexical thresholds below decide: answer when the best entry is good
+   enough and clear of the second; suggest the close ones when it is not.
 
 Steps 1–3 are in `bot.matching.words` (the message's side), `places`,
-`vocabulary` and `index` (the knowledge's side, built once); steps 4–5 here.
+`vocabulary` and `index` (the knowledge's side, built once); step 4 here;
+steps 5–6 in `meaning` (a mixin of the Matcher), `semantic` and `decision`.
 Scores are 0–100. Nothing here does I/O, uses gettext or imports telegram.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from typing import Sequence
 
 import numpy as np
@@ -37,8 +42,13 @@ import numpy as np
 from bot.knowledge import COMMON, Entry, Knowledge, bulk_load
 from bot.matching.index import Hits, IndexBuilding, _Postings, _Scope, _Word
 from bot.matching.language import Guess, stop_words
+from bot.matching.decision import Calibration
 from bot.matching.lemmas import Lemmatizer
+from bot.matching.meaning import MeaningSide
+from bot.matching.other_languages import ForeignLanguage
 from bot.matching.places import _PlaceFinder
+from bot.matching.results import Candidate, Match, Outcome
+from bot.matching.semantic import VectorCache
 from bot.matching.words import MessageWords
 from bot.text import fold, tokens
 @dataclass(frozen=True)
@@ -76,50 +86,24 @@ LONG_MESSAGE = 2.0
 VARIANT_VS_ENTRY = 0.4
 
 
-class Outcome(str, Enum):
-    ANSWERED = "answered"
-    SUGGESTED = "suggested"
-    FALLBACK = "fallback"
+class Matcher(MessageWords, IndexBuilding, MeaningSide):
+    """Ranks the entries visible in a municipality for a message and decides.
 
+    With `semantic` on (the default) it also embeds every question variant
+    (`vector_cache` keeps the vectors between starts) and decides with
+    `calibration` (default: the knowledge folder's own calibration.json, else the
+    shipped one); it raises SemanticError or CalibrationError when those are broken.
+    Off, the lexical `thresholds` decide (for comparison and a few unit tests).
+    """
 
-@dataclass(frozen=True)
-class Candidate:
-    entry: Entry
-    score: float
-    variant: str  # the question variant that fitted best
-    message_side: float  # share of the message covered by that variant, 0–100
-    variant_side: float  # share of that variant covered by the message, 0–100
-    entry_side: float  # share of the message covered by the whole entry, 0–100
-    evidence: float = 0.0  # weight of the message's words that the best variant matched
-
-
-@dataclass(frozen=True)
-class Match:
-    outcome: Outcome
-    language: str
-    language_certain: bool
-    municipality: str | None  # the one used for this question
-    municipality_from_text: bool
-    candidates: tuple[Candidate, ...]  # best first
-    suggestions: tuple[Entry, ...] = ()
-    words: tuple[str, ...] = ()  # the words the scoring used (for --explain)
-
-    @property
-    def entry(self) -> Entry | None:
-        return self.candidates[0].entry if self.outcome is Outcome.ANSWERED else None
-
-    @property
-    def score(self) -> float:
-        return self.candidates[0].score if self.candidates else 0.0
-
-
-
-class Matcher(MessageWords, IndexBuilding):
-    """Ranks the entries visible in a municipality for a message and decides."""
-
-    def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None):
+    def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None, *,
+                 semantic: bool = True, calibration: Calibration | None = None,
+                 vector_cache: VectorCache | None = None):
         with bulk_load():
             self._build(knowledge, thresholds)
+        self.foreign = ForeignLanguage(tuple(knowledge.region.languages))
+        if semantic:
+            self._build_meaning(knowledge, calibration, vector_cache)
 
     def _build(self, knowledge: Knowledge, thresholds: Thresholds | None) -> None:
         self.knowledge = knowledge
@@ -244,10 +228,23 @@ class Matcher(MessageWords, IndexBuilding):
                 and guess.lead < self.languages.WEAK_LEAD):
             # No language to go by: the language of the question it matched fully.
             lang = self._variant_language(candidates[0]) or lang
-        outcome, suggestions = self.decide(candidates)
+        foreign = self.foreign(text)
+        if foreign is not None:  # answered in the user's language, else English
+            lang = language or next((x for x in ("en",) if x in self.knowledge.region.languages),
+                                    self.knowledge.region.fallback_language)
+        small_talk, margin, negative = None, None, ""
+        if self.semantic is not None:
+            query = self.embedder.embed_one(self.meaning_text(text))
+            candidates = self.weigh(query, qwords, candidates, used_municipality)
+            small_talk, margin = self.small_talk_kind(query, candidates)
+            negative = self.calibration.nearest_negative(query)[1]
+            outcome, suggestions = (Outcome.FALLBACK, []) if small_talk \
+                else self.decide_calibrated(candidates)
+        else:
+            outcome, suggestions = self.decide(candidates)
         return Match(outcome, lang, guess.certain, used_municipality, named is not None,
                      tuple(candidates[:limit]), tuple(suggestions),
-                     tuple(w.text for w in qwords))
+                     tuple(w.text for w in qwords), small_talk, margin, negative, foreign)
 
     def _variant_language(self, candidate: Candidate) -> str | None:
         for lang, qs in candidate.entry.questions.items():

@@ -1,10 +1,13 @@
 """A prepared copy of a loaded knowledge folder and its index, to start fast.
 
 Loading a large region (hundreds of municipalities) means parsing tens of MB of
-YAML and building the index: tens of seconds. Once a folder has loaded without
+YAML and building the index: tens of seconds; embedding the questions of even
+the shipped knowledge takes as long. Once a folder has loaded without
 errors, the result is pickled to the user's cache, under a fingerprint of every
 file (path, size, modification time) and of the program's own data. The next
 start with the same files reads that instead; any change makes a new one.
+The question embeddings are also kept by text (`vector_cache`), always, so that
+a changed folder embeds only its new questions.
 """
 
 from __future__ import annotations
@@ -15,15 +18,17 @@ import logging
 import os
 import pickle
 import tempfile
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
 from bot.knowledge import Knowledge, bulk_load, load_knowledge
-from bot.matching import Matcher
+from bot.matching.lexical import Matcher
+from bot.matching.semantic import VectorCache
 
 log = logging.getLogger(__name__)
-FORMAT = "vertskap-prepared-1"
+FORMAT = "vertskap-prepared-2"
 
 def _proxy(values: dict) -> MappingProxyType:
     return MappingProxyType(values)
@@ -35,6 +40,18 @@ copyreg.pickle(MappingProxyType, lambda m: (_proxy, (dict(m),)))
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "vertskap"
+
+
+def vector_cache(root: Path) -> VectorCache:
+    """The embeddings of a folder's questions, kept in memory and on disk between starts,
+    so that a changed file (a live reload) embeds only its new questions."""
+    return _vector_cache(str(Path(root).resolve()), cache_dir())
+
+
+@lru_cache(maxsize=8)
+def _vector_cache(root: str, cache: Path) -> VectorCache:
+    name = hashlib.sha256(root.encode()).hexdigest()[:16]
+    return VectorCache(cache / f"vectors-{name}.npz")
 
 
 def fingerprint(root: Path) -> str:
@@ -62,7 +79,7 @@ def load_prepared(root: Path | str, use_cache: bool = True) -> tuple[Knowledge, 
         except Exception:  # a damaged or foreign cache file: build again
             log.warning("ignoring the prepared cache %s", path, exc_info=True)
     knowledge = load_knowledge(root)
-    matcher = Matcher(knowledge)
+    matcher = Matcher(knowledge, vector_cache=vector_cache(root))
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,144 @@
+"""The Matcher's semantic side: embeddings, small talk and the calibrated decision.
+
+A mixin of `Matcher` (bot.matching.lexical), kept apart so that each reads as
+one idea: the lexical scorer ranks by shared words; this side adds what the
+message means (`semantic`), recognises small talk (`small_talk`) and decides
+with the calibrated model (`decision`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+
+from bot.knowledge import COMMON, Entry, Knowledge
+from bot.matching import decision
+from bot.matching.decision import Calibration, Signals
+from bot.matching.index import _Word
+from bot.matching.semantic import Embedder, SemanticIndex, VectorCache, shared_embedder
+from bot.matching.results import Candidate, Outcome
+from bot.matching.small_talk import SmallTalk
+from bot.text import fold, tokens
+
+
+class MeaningSide:
+    """Embeds the knowledge's questions and a message; weighs both signals into probabilities."""
+
+    semantic: SemanticIndex | None = None
+    small_talk: SmallTalk | None = None
+    calibration: Calibration | None = None
+    _embedder: Embedder | None = None
+
+    def _build_meaning(self, knowledge: Knowledge, calibration: Calibration | None,
+                       vector_cache: VectorCache | None) -> None:
+        self._embedder = shared_embedder()
+        self.calibration = calibration or decision.load_calibration(
+            decision.calibration_path(knowledge.root), self._embedder.model)
+        self.semantic = SemanticIndex.build(
+            [[self.meaning_text(q) for qs in e.questions.values() for q in qs] for e in self.entries],
+            self._embedder, vector_cache)
+        self.small_talk = SmallTalk.build(self._embedder, vector_cache)
+        if vector_cache is not None:
+            vector_cache.save()
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_embedder"] = None  # the model lives in the process, not in a pickle
+        return state
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = shared_embedder()
+        return self._embedder
+
+    def meaning_text(self, text: str) -> str:
+        """The text to embed: without the names of municipalities and towns, which decide
+        where to look (as on the lexical side) but would pull the meaning towards any
+        question that names the same place."""
+        toks = tokens(text)
+        _, places = self._places.find([fold(t) for t in toks])
+        if not places:
+            return text
+        return " ".join(t for i, t in enumerate(toks) if i not in places) or text
+
+    def visible_positions(self, municipality: str | None) -> np.ndarray:
+        """The positions of the entries that answer in `municipality`, overrides winning."""
+        local = self._scopes.get(municipality) if municipality else None
+        out: list[int] = []
+        common = self._scopes.get(COMMON)
+        if common is not None:
+            hidden = set(local.ids) if local else set()
+            out += [pos for eid, pos in common.ids.items() if eid not in hidden]
+        if local is not None:
+            out += list(local.ids.values())
+        return np.array(sorted(out), dtype=np.int64)
+
+    def signals(self, query: np.ndarray, qwords: list[_Word], lexical: Sequence[Candidate],
+                municipality: str | None) -> tuple[np.ndarray, Signals, list[int]]:
+        """Both scorers' view of every visible entry, and each one's best semantic variant."""
+        assert self.semantic is not None and self.calibration is not None
+        positions = self.visible_positions(municipality)
+        cosine = np.zeros(len(positions))
+        rows = np.zeros(len(positions), dtype=np.int64)
+        # Visible positions are runs of consecutive entries: score each run at once.
+        breaks = np.nonzero(np.diff(positions) != 1)[0] + 1
+        for run in np.split(np.arange(len(positions)), breaks):
+            if len(run):
+                lo, hi = int(positions[run[0]]), int(positions[run[-1]]) + 1
+                cosine[run], rows[run] = self.semantic.entry_cosines(query, lo, hi)
+        at = {int(p): i for i, p in enumerate(positions)}
+        n = len(positions)
+        lex, evid, vside, mside, eside = (np.zeros(n) for _ in range(5))
+        for c in lexical:
+            i = at[self._scopes[c.entry.scope].ids[c.entry.id]]
+            lex[i], evid[i] = c.score / 100, c.evidence / self.unknown_idf
+            vside[i], mside[i], eside[i] = c.variant_side / 100, c.message_side / 100, c.entry_side / 100
+        unknown = sum(1 for w in qwords if not w.hits and not w.parts) / max(1, len(qwords))
+        negative, _ = self.calibration.nearest_negative(query)
+        return positions, Signals(lex, cosine, evid, vside, mside, eside, len(qwords), unknown,
+                                  negative), rows.tolist()
+
+    def weigh(self, query: np.ndarray, qwords: list[_Word], lexical: Sequence[Candidate],
+              municipality: str | None) -> list[Candidate]:
+        """The candidates of both signals with their calibrated probabilities, most likely first."""
+        assert self.semantic is not None and self.calibration is not None
+        positions, sig, rows = self.signals(query, qwords, lexical, municipality)
+        if not len(positions):
+            return []
+        at = decision.candidates(sig)
+        features = decision.feature_rows(sig, at)
+        probs = self.calibration.probabilities(features)
+        by_key = {c.entry.key: c for c in lexical}
+        out = []
+        for k, i in enumerate(at):
+            e = self.entries[int(positions[i])]
+            base = by_key.get(e.key) or Candidate(e, 0.0, self.semantic.variant_text[rows[i]],
+                                                  0.0, 0.0, 0.0)
+            out.append(replace(base, cosine=round(float(sig.cosine[i]), 4),
+                               probability=round(float(probs[k]), 4),
+                               features=tuple(round(float(f), 4) for f in features[k])))
+        out.sort(key=lambda c: (-(c.probability or 0.0), -c.score, c.entry.id))
+        return out
+
+    def small_talk_kind(self, query: np.ndarray,
+                        candidates: Sequence[Candidate]) -> tuple[str | None, float]:
+        """The kind of small talk a message is, if it is, and its margin over the questions."""
+        assert self.small_talk is not None and self.calibration is not None
+        kind, cosine = self.small_talk.closest(query)
+        nearest = max((c.cosine or 0.0 for c in candidates), default=0.0)
+        margin = round(cosine - nearest, 4)
+        return (kind if margin >= self.calibration.small_talk else None), margin
+
+    def decide_calibrated(self, candidates: Sequence[Candidate]) -> tuple[Outcome, list[Entry]]:
+        """Answer the most likely entry at p ≥ answer; suggest those at p ≥ suggest; else fall back."""
+        cal = self.calibration
+        assert cal is not None
+        if candidates and (candidates[0].probability or 0.0) >= cal.answer:
+            return Outcome.ANSWERED, []
+        close = [c.entry for c in candidates if (c.probability or 0.0) >= cal.suggest]
+        if close:
+            return Outcome.SUGGESTED, close[:self.thresholds.max_suggestions]
+        return Outcome.FALLBACK, []

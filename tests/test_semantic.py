@@ -1,0 +1,123 @@
+"""The semantic signal: the shipped model, the embeddings kept between starts, never silently off."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from bot.conversation import Engine, TextMessage, UserState
+from bot.matching import Matcher, Outcome, prepared
+from bot.matching.semantic import MODEL, SemanticIndex, VectorCache, shared_embedder
+
+
+def test_the_shipped_model_puts_questions_of_one_meaning_together_across_languages():
+    embedder = shared_embedder()
+    tax_nb, tax_de, tax_en, bins = embedder.embed(
+        ["Hvordan får jeg skattekort?", "Wie bekomme ich eine Steuerkarte?",
+         "I need the tax paper for my new job", "Which bin is the pizza box for?"])
+    assert embedder.dim == 384
+    assert np.allclose(np.linalg.norm([tax_nb, tax_de, tax_en, bins], axis=1), 1.0, atol=1e-3)
+    assert tax_nb @ tax_de > tax_nb @ bins + 0.05
+    assert tax_en @ tax_de > tax_en @ bins + 0.05
+
+
+def test_an_entry_scores_its_best_question(tmp_path):
+    embedder = shared_embedder()
+    index = SemanticIndex.build([["tax card", "Steuerkarte"], ["family doctor"]], embedder)
+    best, rows = index.entry_cosines(embedder.embed_one("Wie bekomme ich eine Steuerkarte?"), 0, 2)
+    assert best[0] > best[1]
+    assert index.variant_text[rows[0]] == "Steuerkarte"
+
+
+def test_the_prepared_cache_holds_the_embeddings_so_a_second_start_embeds_nothing(
+        region_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "k"
+    shutil.copytree(region_dir, folder)
+    embedder = shared_embedder()
+    before = embedder.calls
+    knowledge, matcher = prepared.load_prepared(folder)
+    first = embedder.calls - before
+    assert first >= sum(len(q) for e in knowledge.entries for q in e.questions.values())
+    assert matcher.semantic.vectors.shape[1] == embedder.dim
+    again = embedder.calls
+    _, matcher2 = prepared.load_prepared(folder)
+    assert embedder.calls == again  # read from the prepared copy: no question embedded again
+    assert np.array_equal(matcher2.semantic.vectors, matcher.semantic.vectors)
+
+
+def test_a_changed_folder_embeds_only_its_new_questions(region_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "k"
+    shutil.copytree(region_dir, folder)
+    prepared.load_prepared(folder)
+    path = folder / "faq" / "common" / "tax.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("tax card", "tax card for a summer job", 1), encoding="utf-8")
+    embedder = shared_embedder()
+    before = embedder.calls
+    prepared.load_prepared(folder)
+    assert embedder.calls - before == 1
+
+
+def test_a_damaged_vector_cache_is_ignored(tmp_path):
+    path = tmp_path / "vectors.npz"
+    path.write_bytes(b"not a zip file")
+    cache = VectorCache(path)
+    vectors = cache.vectors(["skattekort"], shared_embedder())
+    assert vectors.shape == (1, 384)
+    cache.save()
+    assert VectorCache(path).vectors(["skattekort"], shared_embedder()).shape == (1, 384)
+
+
+def test_the_semantic_scorer_is_on_in_the_services(services):
+    """Fails if the assistant silently runs on words alone."""
+    matcher = services.matcher
+    assert matcher.semantic is not None and matcher.calibration is not None
+    assert matcher.calibration.model == MODEL
+    m = matcher.match("Wie bekomme ich eine Steuerkarte?")
+    assert all(c.cosine is not None and c.probability is not None for c in m.candidates)
+    assert m.confidence == m.candidates[0].probability
+
+
+def test_meaning_finds_an_entry_that_shares_no_word_with_the_message(matcher):
+    # No word of this is in the knowledge: only the meaning leads to the family doctor.
+    m = matcher.match("my son has had a fever for three days, who should we see?")
+    assert m.candidates[0].entry.id == "gp"
+    assert m.candidates[0].score == 0.0 or m.candidates[0].cosine > 0.8
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("thanks for the help!", "thanks"),
+    ("tusen takk", "thanks"),
+    ("Hallo zusammen", "greeting"),
+    ("are you a bot?", "bot"),
+])
+def test_small_talk_gets_a_friendly_line_never_suggestions(services, text, kind):
+    m = services.matcher.match(text)
+    assert m.small_talk == kind
+    assert m.outcome is Outcome.FALLBACK and not m.suggestions
+    turn = Engine(services).handle(UserState(language="en", onboarded=True), TextMessage(text))
+    (reply,) = turn.replies
+    assert not reply.buttons
+    assert turn.records[0].kind == "small_talk" and not turn.records[0].text
+
+
+def test_a_question_in_polish_finds_its_entry_and_is_answered_in_the_chosen_language(services):
+    text = "Jak mogę dostać kartę podatkową do nowej pracy?"
+    m = services.matcher.match(text, language="de")
+    assert m.foreign == "pl"
+    assert m.language == "de"
+    assert m.candidates[0].entry.id == "tax-card"
+    turn = Engine(services).handle(UserState(language="de", onboarded=True), TextMessage(text))
+    assert turn.replies[0].text == "Sie haben auf Polnisch geschrieben; ich antworte auf Deutsch."
+
+
+def test_with_no_language_chosen_a_foreign_question_is_answered_in_english(services):
+    m = services.matcher.match("Як отримати податкову картку для роботи?")
+    assert m.foreign == "uk" and m.language == "en"
+
+
+def test_the_lexical_matcher_alone_has_no_semantic_side(knowledge):
+    m = Matcher(knowledge, semantic=False).match("skattekort")
+    assert m.candidates[0].cosine is None and m.small_talk is None

@@ -45,9 +45,11 @@ def validate(knowledge_dir: Path | None, strict: bool, as_json: bool, lang: str 
 @click.option("--json", "as_json", is_flag=True,
               help=N_("Print one JSON document (docs: knowledge-format.md)."))
 @click.option("--failures-only", is_flag=True, help=N_("List only the cases that failed."))
+@click.option("--accept-suggested", is_flag=True, help=N_(
+    "A case also passes when its entry is among the suggestions; a wrong answer still fails."))
 @_lang_option
 def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bool,
-          failures_only: bool, lang: str | None) -> None:
+          failures_only: bool, accept_suggested: bool, lang: str | None) -> None:
     from bot.coordination.cases import check_cases, read_cases
 
     _ = _text()
@@ -66,7 +68,7 @@ def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bo
         cases += found
         problems += findings
     _echo_findings(problems)
-    results = check_cases(services.matcher, cases)
+    results = check_cases(services.matcher, cases, accept_suggested)
     passed = sum(r.passed for r in results)
     by_status: dict[str, int] = {}
     for r in results:

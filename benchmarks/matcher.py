@@ -5,26 +5,35 @@
                                                        #   (written there first if missing)
 
 Not a test: the figures depend on the machine. Latency is measured per
-question with time.perf_counter over every question variant and test case of
-the knowledge (typed as given, with a typo, and without diacritics), after one
-warm-up pass; memory is the process's peak resident size.
+question with time.perf_counter over question variants of the knowledge (typed
+as given, with a typo, and without diacritics), after one warm-up pass, for the
+lexical matcher alone and for the full one (embedding, both signals,
+calibrated p) side by side; memory is the process's peak resident size. A cold
+start embeds every question (an empty embedding cache); the generated region's
+questions get random vectors instead (see KnowledgeVectorsAtRandom).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from bot.knowledge import parse_folder  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
+from bot.matching import Matcher, meaning  # noqa: E402
+from bot.matching.prepared import load_prepared  # noqa: E402
+from bot.matching.semantic import VectorCache, shared_embedder  # noqa: E402
 from bot.knowledge.validation import SERVING_CHECKERS, validate_parsed  # noqa: E402
 
 
@@ -54,53 +63,78 @@ def questions(knowledge, limit: int, rng: random.Random) -> list[tuple[str, str 
     return out[:limit]
 
 
-def measure(folder: Path, label: str, limit: int) -> None:
-    rng = random.Random(1)
-    before = peak_mb()
-    t0 = time.perf_counter()
-    parsed = parse_folder(folder)
-    t1 = time.perf_counter()
-    findings = validate_parsed(parsed, checkers=SERVING_CHECKERS)  # what start-up runs
-    t2 = time.perf_counter()
-    matcher = Matcher(parsed.knowledge)
-    t3 = time.perf_counter()
-    all_findings = validate_parsed(parsed)  # what `vertskap validate` runs
-    t4 = time.perf_counter()
-    qs = questions(parsed.knowledge, limit, rng)
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def latencies(matcher, qs) -> list[float]:
     for text, muni in qs[:50]:
         matcher.match(text, municipality=muni)  # warm-up: lazy tables, caches
-    latencies = []
+    out = []
     for text, muni in qs:
         start = time.perf_counter()
         matcher.match(text, municipality=muni)
-        latencies.append((time.perf_counter() - start) * 1000)
-    latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+        out.append((time.perf_counter() - start) * 1000)
+    return sorted(out)
+
+
+def summary(ms: list[float]) -> str:
+    p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+    return (f"p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, max {ms[-1]:.2f} ms, "
+            f"mean {statistics.mean(ms):.2f} ms")
+
+
+class KnowledgeVectorsAtRandom:
+    """For the generated region only: its 433,200 random-word questions would take the
+    engine hours to embed and mean nothing, so they get random unit vectors (same shape
+    and type, so the same memory and the same work per message); every message is still
+    embedded by the real model."""
+
+    def __init__(self, real):
+        self.real, self.model, self.dim, self.calls = real, real.model, real.dim, 0
+        self.rng = np.random.default_rng(3)
+
+    def embed(self, texts):
+        v = self.rng.standard_normal((len(texts), self.dim)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    def embed_one(self, text):
+        return self.real.embed_one(text)
+
+
+def measure(folder: Path, label: str, limit: int, random_vectors: bool = False) -> None:
+    rng = random.Random(1)
+    before = peak_mb()
+    parsed, t_parse = timed(lambda: parse_folder(folder))
+    findings, t_checks = timed(lambda: validate_parsed(parsed, checkers=SERVING_CHECKERS))
     k = parsed.knowledge
-    variants = sum(len(qs) for e in k.entries for qs in e.questions.values())
+    lexical, t_lexical = timed(lambda: Matcher(k, semantic=False))
+    if random_vectors:
+        meaning.shared_embedder = lambda real=shared_embedder(): KnowledgeVectorsAtRandom(real)
+    with tempfile.TemporaryDirectory() as cache:  # cold: nothing embedded before
+        full, t_full = timed(lambda: Matcher(k, vector_cache=VectorCache(Path(cache) / "v.npz")))
+    qs = questions(k, limit, rng)
+    lex_ms, full_ms = latencies(lexical, qs), latencies(full, qs)
+    variants = sum(len(q) for e in k.entries for q in e.questions.values())
     print(f"{label}: {len(k.region.municipalities)} municipalities, {len(k.entries)} entries, "
-          f"{variants} question variants, {len(matcher.vocabulary.terms)} words")
-    print(f"  load      parse {t1 - t0:.2f} s + checks {t2 - t1:.2f} s ({len(findings)} findings)"
-          f" + index {t3 - t2:.2f} s = {t3 - t0:.2f} s")
-    print(f"  validate  all checks incl. near-identical questions: {t4 - t3 + t1 - t0:.2f} s "
-          f"({len(all_findings)} findings)")
-    print(f"  latency   {len(latencies)} questions: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, "
-          f"max {latencies[-1]:.2f} ms, mean {statistics.mean(latencies):.2f} ms")
+          f"{variants} question variants, {len(lexical.vocabulary.terms)} words")
+    print(f"  load      parse {t_parse:.2f} s + checks {t_checks:.2f} s ({len(findings)} findings)")
+    print(f"            lexical index {t_lexical:.2f} s → cold start, lexical only "
+          f"{t_parse + t_checks + t_lexical:.2f} s")
+    print(f"            lexical + semantic (embedding every question{' at random' if random_vectors else ''}) "
+          f"{t_full:.2f} s → cold start {t_parse + t_checks + t_full:.2f} s")
+    print(f"  latency   {len(qs)} questions, lexical only:        {summary(lex_ms)}")
+    print(f"            the same, lexical + semantic + p: {summary(full_ms)}")
     print(f"  memory    peak {peak_mb():.0f} MB (before loading {before:.0f} MB)")
-    import os
-    import tempfile
-
-    from bot.matching.prepared import load_prepared
-
+    del lexical, full
     with tempfile.TemporaryDirectory() as cache:
         os.environ["XDG_CACHE_HOME"] = cache
-        t5 = time.perf_counter()
-        load_prepared(folder)
-        t6 = time.perf_counter()
-        load_prepared(folder)
-        t7 = time.perf_counter()
-    print(f"  prepared  first start {t6 - t5:.2f} s (build and write the cache), "
-          f"next start {t7 - t6:.2f} s (read it)")
+        _, t_first = timed(lambda: load_prepared(folder))
+        _, t_next = timed(lambda: load_prepared(folder))
+    print(f"  prepared  first start {t_first:.2f} s (build and write the cache), "
+          f"next start {t_next:.2f} s (read it)")
 
 
 def main() -> None:
@@ -116,7 +150,7 @@ def main() -> None:
 
             print(f"writing the generated region to {args.large} …")
             write_region(args.large, 360, 100)
-        measure(args.large, f"generated ({args.large})", args.questions)
+        measure(args.large, f"generated ({args.large})", args.questions, random_vectors=True)
 
 
 if __name__ == "__main__":

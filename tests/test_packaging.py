@@ -98,7 +98,7 @@ def test_the_installed_command_chats_and_validates_from_another_folder(installed
     init = subprocess.run([bin_dir / "vertskap", "init", "region"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
     assert init.returncode == 0, init.stderr
-    check = subprocess.run([bin_dir / "vertskap", "check", "--failures-only"],
+    check = subprocess.run([bin_dir / "vertskap", "check", "--accept-suggested", "--failures-only"],
                            cwd=tmp_path / "region", env=env, capture_output=True, text=True,
                            timeout=180)
     assert check.returncode == 0, check.stdout + check.stderr

@@ -236,6 +236,7 @@ class Entry:
     reviewed: dt.date | None = None
     source: str = ""
     line: int = 0
+    web: bool = True  # False: the assistant answers with it, the website leaves it out
 
     @property
     def key(self) -> str:
@@ -453,6 +454,7 @@ def build_entries(doc: Document, region: Region, findings: list[Finding]) -> lis
             answer=MappingProxyType(answer),
             links=tuple(str(x) for x in links if isinstance(x, str)) if isinstance(links, list) else (),
             reviewed=parse_date(raw.get("reviewed")),
+            web=raw.get("web") is not False,
             source=doc.name,
             line=doc.where(*at)[0],
         ))

@@ -36,7 +36,7 @@ from bot.text import fold, normalize
 REGION_KEYS = ("id", "name", "languages", "topics", "municipalities")
 MUNICIPALITY_KEYS = ("id", "name", "aliases", "website")
 FILE_KEYS = ("topic", "entries")
-ENTRY_KEYS = ("id", "topic", "questions", "answer", "links", "reviewed")
+ENTRY_KEYS = ("id", "topic", "questions", "answer", "links", "reviewed", "web")
 
 # Scores are rapidfuzz fuzz.ratio values, 0–100.
 SAME_QUESTION_SCORE = 92  # two normalised questions from here up cannot be told apart
@@ -610,6 +610,15 @@ def check_reviewed(ctx: Context) -> Iterable[Finding]:
                             "than 12 months ago; check the answer and update reviewed", "reviewed")
 
 
+def check_web(ctx: Context) -> Iterable[Finding]:
+    for e in ctx.entries:
+        value = e.data.get("web")
+        if value is not None and not isinstance(value, bool):
+            yield e.finding(Level.ERROR, f"web '{shown(value)}' of {e.label} is neither true nor "
+                            "false; write 'web: false' to leave the entry off the website, or "
+                            "remove the line", "web")
+
+
 # --------------------------------------------------------------------------- checker: overlap
 
 
@@ -726,6 +735,7 @@ CHECKERS: tuple[Checker, ...] = (
     check_answers,
     check_links,
     check_reviewed,
+    check_web,
     check_question_overlap,
 )
 

@@ -389,6 +389,70 @@ def poster(knowledge_dir, municipality, lang, topic, username, out) -> None:
 
 
 @main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@_knowledge_option
+@click.option("--base-url", default=None, help="The site's public address, for the sitemap and "
+              "language links (e.g. https://vertskap.example.org/).")
+@click.option("--bot-username", default=None, help="The bot's Telegram username, for the "
+              "'Ask on Telegram' links and QR codes (none without it).")
+@_config_option
+@click.option("--serve", is_flag=True, help="Then serve the site on http://127.0.0.1:PORT/ until Ctrl-C.")
+@click.option("--port", type=int, default=8000, show_default=True, help="The port for --serve.")
+def site(out, knowledge_dir, base_url, bot_username, config_file, serve, port) -> None:
+    """Build the website (static files, with search) from the knowledge into OUT."""
+    from bot.config import ConfigError, load_settings
+    from bot.escalation import routing_from_settings
+    from bot.i18n import I18n
+    from bot.knowledge import load_knowledge
+    from bot.site.build import SiteError, SiteOptions, build_site
+
+    if base_url and not base_url.startswith(("https://", "http://")):
+        raise click.BadParameter("give the full address, e.g. https://vertskap.example.org/",
+                                 param_hint="--base-url")
+    settings = None
+    if config_file:  # the hosts' office hours come from the settings' [hosts] tables
+        try:
+            settings = load_settings(config_file, need_token=False)
+        except ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    path = _knowledge_path(knowledge_dir or (settings.knowledge if settings else None))
+    try:
+        knowledge = load_knowledge(path)
+        i18n = I18n(knowledge.region.languages)
+        routing = settings and routing_from_settings(
+            settings.hosts, [m.id for m in knowledge.region.municipalities], settings.source)
+    except KnowledgeError as exc:
+        _echo_findings([f for f in exc.findings if f.level is Level.ERROR])
+        click.echo(f"{path}: the knowledge has errors; fix them and try again "
+                   "(vertskap validate lists everything)", err=True)
+        sys.exit(1)
+    except (CatalogMissing, ConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    hours = {key: chat.office_hours.spans for key, chat in routing.chats.items()} if routing else {}
+    try:
+        result = build_site(knowledge, i18n, out,
+                            SiteOptions(base_url=base_url, bot_username=bot_username, office_hours=hours))
+    except SiteError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{out}: {result.pages} pages, {result.entries} entry pages per language in "
+               f"{', '.join(result.languages)}, search index in {out / 'pagefind'}")
+    if serve:
+        from bot.site.serve import make_server
+
+        server = make_server(out, port=port)
+        click.echo(f"serving on http://127.0.0.1:{server.server_address[1]}/ – Ctrl-C stops")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+@main.command()
 @click.option("--config", "config_file", type=click.Path(path_type=Path), default=None,
               help="The TOML settings file (see README.md, Settings). Optional.")
 @click.option("--webhook-url", default=None, help="Run with a webhook at this public https URL.")

@@ -1,0 +1,379 @@
+"""The regional website: static pages from the knowledge folder, searchable with Pagefind.
+
+One page per language for the start, each municipality, each entry it answers
+with (its own where it overrides the common one) and its arrival checklist;
+stable URLs `/<lang>/<municipality>/<topic>/<entry-id>/`. Every word a reader
+reads comes from the knowledge or the catalogs (`bot.site.texts`). Entries
+with `web: false` are left out; drafts are never in the knowledge folder.
+Links between pages are relative, so the folder works under any path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Mapping
+from xml.sax.saxutils import escape as xml_escape
+
+import segno
+from babel.dates import format_date, get_day_names
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from bot.checklist import steps_for
+from bot.i18n import I18n, babel_locale
+from bot.knowledge import Entry, Knowledge, text_in
+from bot.site.texts import AUDIENCE_KEYS, EMERGENCY_NUMBERS, Texts
+
+MARKER = ".vertskap-site"  # in a folder this command built, which it may empty again
+CHECKLIST = "checklist"
+
+Spans = Mapping[int, tuple[dt.time, dt.time]]  # weekday (0 = Monday) -> opening, closing
+
+
+class SiteError(Exception):
+    """The site cannot be built; the message says why."""
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    base_url: str | None = None  # the public address, for the sitemap and hreflang
+    bot_username: str | None = None  # without it, no Telegram links
+    office_hours: Mapping[str, Spans] = field(default_factory=dict)  # municipality or 'default'
+    search_index: bool = True
+
+
+@dataclass
+class BuildResult:
+    pages: int = 0
+    entries: int = 0  # entry pages in one language, over all municipalities
+    languages: tuple[str, ...] = ()
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def linkify(text: str) -> Markup:
+    """Plain answer text as HTML paragraphs: escaped, web addresses as links."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        parts = []
+        last = 0
+        for m in _URL.finditer(block):
+            url = m.group(0).rstrip(".,;:!?)")
+            parts.append(escape(block[last:m.start()]))
+            parts.append(Markup('<a href="{0}">{0}</a>').format(url))
+            last = m.start() + len(url)
+        parts.append(escape(block[last:]))
+        paragraphs.append(Markup("<p>{}</p>").format(
+            Markup("<br>\n").join(Markup("").join(parts).split("\n"))))
+    return Markup("\n").join(paragraphs)
+
+
+def format_hours(spans: Spans, lang: str) -> str:
+    """Opening times in words of `lang`: 'Monday–Friday 08:00–15:30, …'."""
+    names = get_day_names("wide", locale=babel_locale(lang))
+    groups: list[list] = []  # [first day, last day, span]
+    for day in sorted(spans):
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == spans[day]:
+            groups[-1][1] = day
+        else:
+            groups.append([day, day, spans[day]])
+    out = []
+    for first, last, (start, end) in groups:
+        days = names[first] if first == last else f"{names[first]}–{names[last]}"
+        out.append(f"{days} {start:%H:%M}–{end:%H:%M}")
+    return ", ".join(out)
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("bot.site", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["linkify"] = linkify
+    return env
+
+
+class SiteBuilder:
+    """Renders every page of the site into `out`."""
+
+    def __init__(self, knowledge: Knowledge, i18n: I18n, out: Path, options: SiteOptions):
+        self.knowledge, self.i18n, self.out, self.options = knowledge, i18n, Path(out), options
+        self.region = knowledge.region
+        self.languages = self.region.languages
+        self.fallback = self.region.fallback_language
+        self.env = _environment()
+        self.base_path = "/"
+        if options.base_url:
+            from urllib.parse import urlsplit
+
+            self.base_path = urlsplit(options.base_url).path.rstrip("/") + "/"
+        self.sitemap: list[tuple[str, tuple[str, ...]]] = []  # path, languages
+        self.result = BuildResult(languages=self.languages)
+        self._templates = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def name(self, text: Mapping[str, str], lang: str) -> str:
+        return text_in(text, lang, self.fallback)
+
+    def deep_link(self, *parts: str) -> str | None:
+        if not self.options.bot_username:
+            return None
+        return f"https://t.me/{self.options.bot_username.lstrip('@')}?start={'-'.join(parts)}"
+
+    def absolute(self, path: str) -> str:
+        return self.options.base_url.rstrip("/") + "/" + path if self.options.base_url else None
+
+    def web_entries(self, municipality: str) -> list[Entry]:
+        return [e for e in self.knowledge.visible_entries(municipality) if e.web]
+
+    def entry_title(self, entry: Entry, lang: str) -> tuple[str, str]:
+        """The entry's first question in `lang` (else the fallback's, else any) and its language."""
+        for code in (lang, self.fallback, *entry.questions):
+            if entry.questions.get(code):
+                return entry.questions[code][0], code
+        return entry.id, lang
+
+    def render(self, template: str, path: str, lang: str, languages: Iterable[str] | None = None,
+               *, root: str | None = None, sitemap: bool = True, **values) -> None:
+        """Write one page at `path` ('' or 'nb/bardu/', always ending in '/' or '.html')."""
+        languages = tuple(languages or self.languages)
+        depth = path.count("/")
+        root = root if root is not None else "../" * depth
+        own = path.split("/", 1)[1] if path.split("/", 1)[0] in self.languages else None
+
+        def href(target: str) -> str:
+            return root + target
+
+        alternates = []
+        if own is not None:
+            for other in languages:
+                target = f"{other}/{own}"
+                alternates.append((other, self.absolute(target) or href(target)))
+            alternates.append(("x-default", self.absolute(f"{self.fallback}/{own}")
+                               or href(f"{self.fallback}/{own}")))
+        values.setdefault("alternates", alternates)
+        values.setdefault("crumbs", ())
+        t = Texts(self.i18n, lang)
+        page = self._template(template).render(
+            lang=lang, t=t, root=root, href=href, path=path, own=own,
+            languages=[(other, self.i18n.language_name(other)) for other in languages],
+            region_name=self.name(self.region.name, lang),
+            canonical=self.absolute(path) if sitemap else None,
+            fallback=self.fallback, **values)
+        target = self.out / (path + "index.html" if path.endswith("/") or not path else path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+        self.result.pages += 1
+        if sitemap and own is not None and lang == languages[0]:
+            self.sitemap.append((own, languages))
+
+    def _template(self, name: str):
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
+    # ------------------------------------------------------------------ pages
+
+    def build(self) -> BuildResult:
+        self.render("root.html", "", self.fallback, root="",
+                    title=Texts(self.i18n, self.fallback).choose_language,
+                    alternates=[(lang, self.absolute(f"{lang}/") or f"{lang}/") for lang in self.languages]
+                    + [("x-default", self.absolute("") or "./")],
+                    choices=[(lang, self.i18n.language_name(lang), Texts(self.i18n, lang))
+                             for lang in self.languages])
+        for lang in self.languages:
+            self.start_page(lang)
+            self.search_page(lang)
+            self.not_found_page(lang)
+        self.not_found_page(self.fallback, root_copy=True)
+        for municipality in self.region.municipalities:
+            self.municipality_pages(municipality)
+        self.write_static()
+        self.write_sitemap()
+        return self.result
+
+    def start_page(self, lang: str) -> None:
+        t = Texts(self.i18n, lang)
+        self.render("start.html", f"{lang}/", lang,
+                    municipalities=[(m.id, self.name(m.name, lang)) for m in self.region.municipalities],
+                    emergency=[(number, getattr(t, key)) for number, key in EMERGENCY_NUMBERS],
+                    title=t("welcome", region=self.name(self.region.name, lang)))
+
+    def search_page(self, lang: str) -> None:
+        self.render("search.html", f"{lang}/search/", lang, sitemap=False,
+                    title=Texts(self.i18n, lang).search)
+
+    def not_found_page(self, lang: str, root_copy: bool = False) -> None:
+        t = Texts(self.i18n, lang)
+        if root_copy:  # served for any missing path: links from the site's root
+            self.render("404.html", "404.html", lang, root=self.base_path, sitemap=False,
+                        alternates=[(other, f"{self.base_path}{other}/404.html") for other in self.languages],
+                        title=t.not_found)
+        else:
+            self.render("404.html", f"{lang}/404.html", lang, sitemap=False, title=t.not_found)
+
+    def municipality_pages(self, municipality) -> None:
+        entries = self.web_entries(municipality.id)
+        by_topic: dict[str, list[Entry]] = {}
+        for entry in entries:
+            by_topic.setdefault(entry.topic, []).append(entry)
+        topics = [tid for tid in self.region.topics if tid in by_topic] + \
+            [tid for tid in by_topic if tid not in self.region.topics]
+        steps = steps_for(self.knowledge, municipality.id)
+        visible = {e.id: e for e in entries}
+        hours = self.options.office_hours.get(municipality.id) or self.options.office_hours.get("default")
+        languages_text = {lang: self._list_languages(lang) for lang in self.languages}
+        qr_paths = {}
+        for lang in self.languages:
+            link = self.deep_link(municipality.id, lang)
+            if link:
+                qr_file = self.out / lang / municipality.id / "telegram.svg"
+                qr_file.parent.mkdir(parents=True, exist_ok=True)
+                segno.make(link, error="m").save(str(qr_file), scale=4, border=4, dark="#000",
+                                                 light="#fff", xmldecl=False, svgns=True)
+                qr_paths[lang] = link
+        for lang in self.languages:
+            name = self.name(municipality.name, lang)
+            base = f"{lang}/{municipality.id}/"
+            sections = [(tid, self.name(self.region.topics.get(tid, {tid: tid}), lang),
+                         [(f"{tid}/{e.id}/", *self.entry_title(e, lang)) for e in by_topic[tid]])
+                        for tid in topics]
+            crumbs = ((f"{lang}/", Texts(self.i18n, lang).home), (base, name))
+            self.render("municipality.html", base, lang, title=name, municipality=municipality.id, crumbs=crumbs,
+                        municipality_name=name, sections=sections, website=municipality.website,
+                        telegram=qr_paths.get(lang), telegram_languages=languages_text[lang],
+                        hours=format_hours(hours, lang) if hours else None,
+                        has_checklist=bool(steps))
+            for entry in entries:
+                self.entry_page(entry, lang, municipality, name, crumbs)
+            if steps:
+                self.checklist_page(steps, visible, lang, municipality.id, name, crumbs)
+        self.result.entries += len(entries)
+
+    def entry_page(self, entry: Entry, lang: str, municipality, municipality_name: str, crumbs) -> None:
+        t = Texts(self.i18n, lang)
+        answer_lang = lang if entry.answer.get(lang) else \
+            (self.fallback if entry.answer.get(self.fallback) else next(iter(entry.answer)))
+        topic_name = self.name(self.region.topics.get(entry.topic, {entry.topic: entry.topic}), lang)
+        note = None
+        if answer_lang != lang:
+            note = t("in_fallback", language=self.i18n.language_name(lang, lang),
+                     fallback=self.i18n.language_name(answer_lang, lang))
+        reviewed = format_date(entry.reviewed, "long", locale=babel_locale(lang)) if entry.reviewed else None
+        title, title_lang = self.entry_title(entry, lang)
+        self.render("entry.html", f"{lang}/{municipality.id}/{entry.topic}/{entry.id}/", lang,
+                    title=f"{title} – {municipality_name}", heading=title, heading_lang=title_lang,
+                    municipality=municipality.id, municipality_name=municipality_name,
+                    crumbs=(*crumbs, (f"{crumbs[-1][0]}#topic-{entry.topic}", topic_name)), topic=entry.topic, topic_name=topic_name, answer=entry.answer[answer_lang],
+                    answer_lang=answer_lang, note=note, links=entry.links, reviewed=reviewed,
+                    telegram=self.deep_link(municipality.id, lang, entry.topic))
+
+    def checklist_page(self, steps, visible: Mapping[str, Entry], lang: str, municipality: str,
+                       municipality_name: str, crumbs) -> None:
+        t = Texts(self.i18n, lang)
+        ordered = sorted(steps, key=lambda s: (s.days is None, s.days if s.days is not None else 0,
+                                               s.yearly or (0, 0)))
+        items = []
+        for step in ordered:
+            if step.days is not None:
+                due = t.due_now if step.days == 0 else t("due_days", days=step.days)
+            else:
+                month, day = step.yearly
+                due = t("due_yearly", date=format_date(dt.date(2000, month, day), "d. MMMM" if lang != "en"
+                                                       else "MMMM d", locale=babel_locale(lang)))
+            entry = visible.get(step.entry)
+            items.append((self.name(step.title, lang), due,
+                          [getattr(t, AUDIENCE_KEYS[a]) for a in step.audience if a in AUDIENCE_KEYS],
+                          f"{entry.topic}/{entry.id}/" if entry else None))
+        self.render("checklist.html", f"{lang}/{municipality}/{CHECKLIST}/", lang,
+                    title=f"{t.checklist} – {municipality_name}", municipality=municipality,
+                    municipality_name=municipality_name, steps=items, crumbs=crumbs)
+
+    def _list_languages(self, lang: str) -> str:
+        names = [self.i18n.language_name(x, lang) for x in self.languages]
+        return ", ".join(names)
+
+    # ------------------------------------------------------------------ files
+
+    def write_static(self) -> None:
+        static = resources.files("bot.site").joinpath("static")
+        for item in static.iterdir():
+            if item.is_file():
+                (self.out / item.name).write_bytes(item.read_bytes())
+        (self.out / MARKER).write_text("built by vertskap site; the next build empties this folder\n",
+                                       encoding="utf-8")
+        if self.options.base_url:
+            (self.out / "robots.txt").write_text(
+                f"User-agent: *\nAllow: /\nSitemap: {self.absolute('sitemap.xml')}\n", encoding="utf-8")
+
+    def write_sitemap(self) -> None:
+        def loc(path: str) -> str:
+            return xml_escape(self.absolute(path) or self.base_path + path)
+
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                 'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+        for own, languages in self.sitemap:
+            for lang in languages:
+                lines.append(f"<url><loc>{loc(f'{lang}/{own}')}</loc>")
+                for other in languages:
+                    lines.append(f'<xhtml:link rel="alternate" hreflang="{other}" '
+                                 f'href="{loc(f"{other}/{own}")}"/>')
+                lines.append("</url>")
+        lines.append("</urlset>")
+        (self.out / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def prepare_folder(out: Path) -> None:
+    """An empty folder to build into; refuse to empty one this command did not build."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"{out} is a file; give a folder for the site")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise SiteError(f"{out} is not empty and was not built by 'vertskap site'; give an empty "
+                            "or new folder")
+        for child in out.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def pagefind_executable() -> str:
+    """The Pagefind binary: the one bundled with the pagefind[bin] package, else one on PATH."""
+    try:
+        from pagefind_bin import get_executable
+
+        return str(get_executable())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("pagefind") or shutil.which("pagefind_extended")
+        if found:
+            return found
+    raise SiteError("Pagefind is missing; install it with: pip install 'pagefind[bin]'")
+
+
+def index_search(out: Path) -> None:
+    """Write Pagefind's search index (one per page language) into out/pagefind/."""
+    done = subprocess.run([pagefind_executable(), "--site", str(out), "--silent"],
+                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    if done.returncode != 0:
+        raise SiteError(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()}")
+
+
+def build_site(knowledge: Knowledge, i18n: I18n, out: Path, options: SiteOptions = SiteOptions()) -> BuildResult:
+    """Build the whole site into `out` (emptied first if an earlier build made it)."""
+    prepare_folder(out)
+    result = SiteBuilder(knowledge, i18n, Path(out), options).build()
+    if options.search_index:
+        index_search(Path(out))
+    return result

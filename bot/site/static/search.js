@@ -36,28 +36,47 @@
     return pagefind;
   }
 
-  async function run(query) {
+  // The same answer is a page in every municipality: one result per entry, with a link to each
+  // municipality's page, the one the reader came from (?m=) first.
+  function group(results, home) {
+    var groups = [], byKey = {};
+    results.forEach(function (data) {
+      var parts = new URL(data.url, location.href).pathname.split("/").filter(Boolean);
+      var key = parts.slice(-2).join("/"), municipality = parts[parts.length - 3];
+      if (!byKey[key]) { byKey[key] = { title: data.meta.title, excerpt: data.excerpt, pages: [] }; groups.push(byKey[key]); }
+      var page = { url: data.url, name: data.meta.municipality || municipality };
+      if (municipality === home) byKey[key].pages.unshift(page); else byKey[key].pages.push(page);
+    });
+    return groups;
+  }
+
+  async function run(query, home) {
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
     status.textContent = form.dataset.searching;
     var engine = await load();
     var found = await engine.search(query);
-    var results = await Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
-    status.textContent = say(results.length ? form.dataset.count : form.dataset.none,
-                             { query: query, count: found.results.length });
-    results.forEach(function (data) {
+    var results = await Promise.all(found.results.slice(0, 60).map(function (r) { return r.data(); }));
+    var groups = group(results, home);
+    status.textContent = say(groups.length ? form.dataset.count : form.dataset.none,
+                             { query: query, count: groups.length });
+    groups.slice(0, 20).forEach(function (g) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = data.url;
-      a.textContent = data.meta.title;
+      a.href = g.pages[0].url;
+      a.textContent = g.title;
       li.appendChild(a);
-      if (data.meta.municipality) {
-        var where = document.createElement("p");
-        where.className = "meta";
-        where.textContent = data.meta.municipality;
-        li.appendChild(where);
-      }
-      li.appendChild(excerpt(data.excerpt));
+      var where = document.createElement("p");
+      where.className = "meta";
+      g.pages.forEach(function (page, i) {
+        if (i) where.appendChild(document.createTextNode(" · "));
+        var link = document.createElement("a");
+        link.href = page.url;
+        link.textContent = page.name;
+        where.appendChild(link);
+      });
+      li.appendChild(where);
+      li.appendChild(excerpt(g.excerpt));
       list.appendChild(li);
     });
   }
@@ -65,10 +84,12 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var query = input.value;
-    history.replaceState(null, "", "?q=" + encodeURIComponent(query));
-    run(query);
+    var params = new URLSearchParams(location.search);
+    params.set("q", query);
+    history.replaceState(null, "", "?" + params.toString());
+    run(query, params.get("m"));
   });
-  var initial = new URLSearchParams(location.search).get("q") || "";
-  input.value = initial;
-  if (initial) run(initial);
+  var params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  if (input.value) run(input.value, params.get("m"));
 })();

@@ -114,6 +114,8 @@ def test_every_page_is_well_formed_with_lang_title_one_h1_and_alternates(shipped
         assert alternates >= languages, where
         assert html.find(f".//{XHTML}main") is not None, where
         for control in html.iter(f"{XHTML}input"):
+            if control.get("type") == "hidden":
+                continue
             labels = [lab for lab in html.iter(f"{XHTML}label") if lab.get("for") == control.get("id")]
             assert labels, f"{where}: input without a label"
 
@@ -289,6 +291,26 @@ def test_a_fourth_language_is_data(region_dir, tmp_path):
     assert 'hreflang="pl"' in (out / "de" / "senja" / "tax" / "tax-card" / "index.html").read_text("utf-8")
 
 
+def test_the_search_indexes_each_answer_once(tmp_path):
+    out = build_from(GOOD, tmp_path / "out")
+    indexed = {}
+    for path in pages(out):
+        html = parse(path)
+        for article in html.iter(f"{XHTML}article"):
+            if article.get("data-pagefind-body") is not None:
+                indexed[path.relative_to(out).as_posix()] = article.get("data-pagefind-meta")
+    assert indexed == {
+        f"{lang}/{page}": meta for lang in ("nb", "en", "de") for page, meta in {
+            # common entries on the first municipality's page, with where they are replaced
+            "bardu/tax/tax-card/index.html": "scope:common",
+            "bardu/tax/tax-return/index.html": "scope:common",
+            "senja/schools/school-start/index.html": "scope:common, hidden:bardu",
+            "bardu/schools/kindergarten-place/index.html": "scope:common",
+            "bardu/schools/school-start/index.html": "scope:bardu",  # Bardu's own
+            "bardu/schools/school-bus/index.html": "scope:bardu",
+        }.items()}
+
+
 def test_office_hours_in_the_page_language():
     import datetime as dt
 
@@ -343,3 +365,36 @@ def test_a_bad_base_url_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["site", str(tmp_path / "o"), "--knowledge", str(GOOD),
                                        "--base-url", "vertskap.example.org"])
     assert result.exit_code == 2
+
+
+def test_the_site_needs_neither_telegram_nor_the_matcher():
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.site.build, bot.site.serve; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'telegram' "
+            "or m in ('bot.matching', 'bot.dialogue')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_local_server_serves_pages_and_the_404_page(site):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from bot.site.serve import make_server
+
+    server = make_server(site, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with urllib.request.urlopen(base + "de/senja/") as response:
+            assert response.status == 200 and b'<html lang="de">' in response.read()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "de/nowhere/")
+        assert missing.value.code == 404
+        assert "Fant ikke siden" in missing.value.read().decode("utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()

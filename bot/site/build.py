@@ -11,6 +11,7 @@ Links between pages are relative, so the folder works under any path.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from markupsafe import Markup, escape
 
 from bot.checklist import steps_for
 from bot.i18n import I18n, babel_locale
-from bot.knowledge import Entry, Knowledge, text_in
+from bot.knowledge import COMMON, Entry, Knowledge, text_in
 from bot.site.texts import AUDIENCE_KEYS, EMERGENCY_NUMBERS, Texts
 
 MARKER = ".vertskap-site"  # in a folder this command built, which it may empty again
@@ -117,8 +118,36 @@ class SiteBuilder:
         self.sitemap: list[tuple[str, tuple[str, ...]]] = []  # path, languages
         self.result = BuildResult(languages=self.languages)
         self._templates = {}
+        self._language_names = {(lang, shown_in): i18n.language_name(lang, shown_in)
+                                for lang in self.languages for shown_in in self.languages}
+        self._dates: dict[tuple[dt.date, str], str] = {}
+        self._plan_search_index()
 
     # ------------------------------------------------------------------ helpers
+
+    def _plan_search_index(self) -> None:
+        """Which page of each entry the search indexes: a common entry once, not once per municipality.
+
+        A common entry's page is the same answer in every municipality that does not replace or
+        hide it (`hidden_in`); the search page links the reader's own municipality's copy.
+        """
+        municipalities = [m.id for m in self.region.municipalities]
+        local_ids: dict[str, set[str]] = {}
+        for entry in self.knowledge.entries:
+            if entry.scope != COMMON:
+                local_ids.setdefault(entry.scope, set()).add(entry.id)
+        self.indexed_in: dict[str, str] = {}  # entry key -> the municipality whose page is indexed
+        self.hidden_in: dict[str, tuple[str, ...]] = {}  # common entry key -> where it is not shown
+        for entry in self.knowledge.entries:
+            if not entry.web:
+                continue
+            if entry.scope != COMMON:
+                self.indexed_in[entry.key] = entry.scope
+                continue
+            hidden = tuple(m for m in municipalities if entry.id in local_ids.get(m, ()))
+            shown = next((m for m in municipalities if m not in hidden), None)
+            if shown is not None:
+                self.indexed_in[entry.key], self.hidden_in[entry.key] = shown, hidden
 
     def name(self, text: Mapping[str, str], lang: str) -> str:
         return text_in(text, lang, self.fallback)
@@ -140,6 +169,14 @@ class SiteBuilder:
             if entry.questions.get(code):
                 return entry.questions[code][0], code
         return entry.id, lang
+
+    def language_name(self, lang: str, shown_in: str | None = None) -> str:
+        return self._language_names[(lang, shown_in or lang)]
+
+    def long_date(self, day: dt.date, lang: str) -> str:
+        if (day, lang) not in self._dates:
+            self._dates[(day, lang)] = format_date(day, "long", locale=babel_locale(lang))
+        return self._dates[(day, lang)]
 
     def render(self, template: str, path: str, lang: str, languages: Iterable[str] | None = None,
                *, root: str | None = None, sitemap: bool = True, **values) -> None:
@@ -164,7 +201,7 @@ class SiteBuilder:
         t = Texts(self.i18n, lang)
         page = self._template(template).render(
             lang=lang, t=t, root=root, href=href, path=path, own=own,
-            languages=[(other, self.i18n.language_name(other)) for other in languages],
+            languages=[(other, self.language_name(other)) for other in languages],
             region_name=self.name(self.region.name, lang),
             canonical=self.absolute(path) if sitemap else None,
             fallback=self.fallback, **values)
@@ -187,15 +224,14 @@ class SiteBuilder:
                     title=Texts(self.i18n, self.fallback).choose_language,
                     alternates=[(lang, self.absolute(f"{lang}/") or f"{lang}/") for lang in self.languages]
                     + [("x-default", self.absolute("") or "./")],
-                    choices=[(lang, self.i18n.language_name(lang), Texts(self.i18n, lang))
+                    choices=[(lang, self.language_name(lang), Texts(self.i18n, lang))
                              for lang in self.languages])
         for lang in self.languages:
             self.start_page(lang)
             self.search_page(lang)
             self.not_found_page(lang)
         self.not_found_page(self.fallback, root_copy=True)
-        for municipality in self.region.municipalities:
-            self.municipality_pages(municipality)
+        self.all_municipality_pages()
         self.write_static()
         self.write_sitemap()
         return self.result
@@ -209,7 +245,8 @@ class SiteBuilder:
 
     def search_page(self, lang: str) -> None:
         self.render("search.html", f"{lang}/search/", lang, sitemap=False,
-                    title=Texts(self.i18n, lang).search)
+                    title=Texts(self.i18n, lang).search,
+                    municipalities=[(m.id, self.name(m.name, lang)) for m in self.region.municipalities])
 
     def not_found_page(self, lang: str, root_copy: bool = False) -> None:
         t = Texts(self.i18n, lang)
@@ -219,6 +256,27 @@ class SiteBuilder:
                         title=t.not_found)
         else:
             self.render("404.html", f"{lang}/404.html", lang, sitemap=False, title=t.not_found)
+
+    def all_municipality_pages(self) -> None:
+        """The municipalities' pages; a large region in several processes (one per CPU)."""
+        municipalities = self.region.municipalities
+        workers = min(os.cpu_count() or 1, len(municipalities) // PARALLEL_FROM)
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for municipality in municipalities:
+                self.municipality_pages(municipality)
+            return
+        global _FORKED
+        _FORKED = self  # the workers inherit the builder, knowledge and catalogs by fork
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                done = pool.map(_municipality_in_worker, range(len(municipalities)), chunksize=4)
+        finally:
+            _FORKED = None
+        for pages, entries, sitemap in done:
+            self.result.pages += pages
+            self.result.entries += entries
+            self.sitemap.extend(sitemap)
 
     def municipality_pages(self, municipality) -> None:
         entries = self.web_entries(municipality.id)
@@ -265,16 +323,18 @@ class SiteBuilder:
         topic_name = self.name(self.region.topics.get(entry.topic, {entry.topic: entry.topic}), lang)
         note = None
         if answer_lang != lang:
-            note = t("in_fallback", language=self.i18n.language_name(lang, lang),
-                     fallback=self.i18n.language_name(answer_lang, lang))
-        reviewed = format_date(entry.reviewed, "long", locale=babel_locale(lang)) if entry.reviewed else None
+            note = t("in_fallback", language=self.language_name(lang, lang),
+                     fallback=self.language_name(answer_lang, lang))
+        reviewed = self.long_date(entry.reviewed, lang) if entry.reviewed else None
         title, title_lang = self.entry_title(entry, lang)
         self.render("entry.html", f"{lang}/{municipality.id}/{entry.topic}/{entry.id}/", lang,
                     title=f"{title} – {municipality_name}", heading=title, heading_lang=title_lang,
                     municipality=municipality.id, municipality_name=municipality_name,
                     crumbs=(*crumbs, (f"{crumbs[-1][0]}#topic-{entry.topic}", topic_name)), topic=entry.topic, topic_name=topic_name, answer=entry.answer[answer_lang],
                     answer_lang=answer_lang, note=note, links=entry.links, reviewed=reviewed,
-                    telegram=self.deep_link(municipality.id, lang, entry.topic))
+                    telegram=self.deep_link(municipality.id, lang, entry.topic),
+                    indexed=self.indexed_in.get(entry.key) == municipality.id,
+                    scope=entry.scope, hidden_in=" ".join(self.hidden_in.get(entry.key, ())))
 
     def checklist_page(self, steps, visible: Mapping[str, Entry], lang: str, municipality: str,
                        municipality_name: str, crumbs) -> None:
@@ -298,7 +358,7 @@ class SiteBuilder:
                     municipality_name=municipality_name, steps=items, crumbs=crumbs)
 
     def _list_languages(self, lang: str) -> str:
-        names = [self.i18n.language_name(x, lang) for x in self.languages]
+        names = [self.language_name(x, lang) for x in self.languages]
         return ", ".join(names)
 
     # ------------------------------------------------------------------ files
@@ -330,6 +390,17 @@ class SiteBuilder:
                 lines.append("</url>")
         lines.append("</urlset>")
         (self.out / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+_FORKED: SiteBuilder | None = None
+PARALLEL_FROM = 20  # municipalities per process at least; a small region is built in one
+
+
+def _municipality_in_worker(index: int) -> tuple[int, int, list]:
+    builder = _FORKED
+    pages, entries, sitemap = builder.result.pages, builder.result.entries, len(builder.sitemap)
+    builder.municipality_pages(builder.region.municipalities[index])
+    return builder.result.pages - pages, builder.result.entries - entries, builder.sitemap[sitemap:]
 
 
 def prepare_folder(out: Path) -> None:

@@ -36,16 +36,35 @@
     return pagefind;
   }
 
-  // The same answer is a page in every municipality: one result per entry, with a link to each
-  // municipality's page, the one the reader came from (?m=) first.
+  var municipalities = JSON.parse(form.dataset.municipalities || "[]");  // [[id, name], …]
+  var SHOW_ALL_UP_TO = 12;  // municipality links under a result; more would drown it
+
+  // The index holds each answer once. A common answer is a page in every municipality that
+  // does not replace or hide it: link the reader's own (?m=) first, then the others.
   function group(results, home) {
     var groups = [], byKey = {};
     results.forEach(function (data) {
-      var parts = new URL(data.url, location.href).pathname.split("/").filter(Boolean);
-      var key = parts.slice(-2).join("/"), municipality = parts[parts.length - 3];
+      var url = new URL(data.url, location.href);
+      var parts = url.pathname.split("/").filter(Boolean);
+      var key = parts.slice(-2).join("/"), own = parts[parts.length - 3];
+      var pages = [];
+      if (data.meta.scope === "common") {
+        var hidden = (data.meta.hidden || "").split(" ");
+        municipalities.forEach(function (m) {
+          if (hidden.indexOf(m[0]) >= 0) return;
+          var copy = parts.slice();
+          copy[copy.length - 3] = m[0];
+          pages.push({ id: m[0], name: m[1], url: "/" + copy.join("/") + "/" });
+        });
+      } else {
+        var named = municipalities.filter(function (m) { return m[0] === own; })[0];
+        pages.push({ id: own, name: named ? named[1] : own, url: url.pathname });
+      }
       if (!byKey[key]) { byKey[key] = { title: data.meta.title, excerpt: data.excerpt, pages: [] }; groups.push(byKey[key]); }
-      var page = { url: data.url, name: data.meta.municipality || municipality };
-      if (municipality === home) byKey[key].pages.unshift(page); else byKey[key].pages.push(page);
+      byKey[key].pages = byKey[key].pages.concat(pages);
+    });
+    groups.forEach(function (g) {
+      g.pages.sort(function (a, b) { return (b.id === home) - (a.id === home); });
     });
     return groups;
   }
@@ -56,10 +75,10 @@
     status.textContent = form.dataset.searching;
     var engine = await load();
     var found = await engine.search(query);
-    var results = await Promise.all(found.results.slice(0, 60).map(function (r) { return r.data(); }));
+    var results = await Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
     var groups = group(results, home);
     status.textContent = say(groups.length ? form.dataset.count : form.dataset.none,
-                             { query: query, count: groups.length });
+                             { query: query, count: found.results.length > 20 ? found.results.length : groups.length });
     groups.slice(0, 20).forEach(function (g) {
       var li = document.createElement("li");
       var a = document.createElement("a");
@@ -68,7 +87,7 @@
       li.appendChild(a);
       var where = document.createElement("p");
       where.className = "meta";
-      g.pages.forEach(function (page, i) {
+      (g.pages.length <= SHOW_ALL_UP_TO ? g.pages : g.pages.slice(0, 1)).forEach(function (page, i) {
         if (i) where.appendChild(document.createTextNode(" · "));
         var link = document.createElement("a");
         link.href = page.url;

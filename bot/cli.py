@@ -395,7 +395,8 @@ def poster(knowledge_dir, municipality, lang, topic, username, out) -> None:
               "language links (e.g. https://vertskap.example.org/).")
 @click.option("--bot-username", default=None, help="The bot's Telegram username, for the "
               "'Ask on Telegram' links and QR codes (none without it).")
-@_config_option
+@click.option("--config", "config_file", type=click.Path(path_type=Path), default=None,
+              help="The settings file, for the hosts' office hours (and the knowledge folder).")
 @click.option("--serve", is_flag=True, help="Then serve the site on http://127.0.0.1:PORT/ until Ctrl-C.")
 @click.option("--port", type=int, default=8000, show_default=True, help="The port for --serve.")
 def site(out, knowledge_dir, base_url, bot_username, config_file, serve, port) -> None:

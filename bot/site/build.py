@@ -19,7 +19,8 @@ import subprocess
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Mapping
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import segno
@@ -112,8 +113,6 @@ class SiteBuilder:
         self.env = _environment()
         self.base_path = "/"
         if options.base_url:
-            from urllib.parse import urlsplit
-
             self.base_path = urlsplit(options.base_url).path.rstrip("/") + "/"
         self.sitemap: list[tuple[str, tuple[str, ...]]] = []  # path, languages
         self.result = BuildResult(languages=self.languages)
@@ -178,10 +177,10 @@ class SiteBuilder:
             self._dates[(day, lang)] = format_date(day, "long", locale=babel_locale(lang))
         return self._dates[(day, lang)]
 
-    def render(self, template: str, path: str, lang: str, languages: Iterable[str] | None = None,
-               *, root: str | None = None, sitemap: bool = True, **values) -> None:
+    def render(self, template: str, path: str, lang: str, *, root: str | None = None,
+               sitemap: bool = True, **values) -> None:
         """Write one page at `path` ('' or 'nb/bardu/', always ending in '/' or '.html')."""
-        languages = tuple(languages or self.languages)
+        languages = self.languages
         depth = path.count("/")
         root = root if root is not None else "../" * depth
         own = path.split("/", 1)[1] if path.split("/", 1)[0] in self.languages else None

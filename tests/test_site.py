@@ -113,6 +113,7 @@ def test_every_page_is_well_formed_with_lang_title_one_h1_and_alternates(shipped
                       if link.get("rel") == "alternate"}
         assert alternates >= languages, where
         assert html.find(f".//{XHTML}main") is not None, where
+        assert html.find(f".//{XHTML}form[@role='search']") is not None, f"{where}: no search box"
         for control in html.iter(f"{XHTML}input"):
             if control.get("type") == "hidden":
                 continue

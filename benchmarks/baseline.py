@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.cases import read_cases  # noqa: E402
+from bot.coordination.cases import read_cases  # noqa: E402
 from bot.knowledge import parse_folder  # noqa: E402
 
 

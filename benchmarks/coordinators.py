@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from bot.dialogue import Record  # noqa: E402
-from bot.reload import Reloader  # noqa: E402
-from bot.reports import gaps, report  # noqa: E402
+from bot.conversation import Record  # noqa: E402
+from bot.coordination.reload import Reloader  # noqa: E402
+from bot.coordination.reports import gaps, report  # noqa: E402
 from bot.services import load_services  # noqa: E402
 from bot.store import Store  # noqa: E402
 

@@ -31,8 +31,8 @@ import yaml  # noqa: E402
 from fakebotapi import FakeBotApi  # noqa: E402
 from telegram_harness import Bot  # noqa: E402
 
-from bot.dialogue import UserState  # noqa: E402
-from bot.escalation import DEFAULT, HostChat, OfficeHours, Routing  # noqa: E402
+from bot.conversation import UserState  # noqa: E402
+from bot.hosts import DEFAULT, HostChat, OfficeHours, Routing  # noqa: E402
 from bot.services import load_services  # noqa: E402
 
 HOST_CHAT = -1005550000

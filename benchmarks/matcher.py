@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.knowledge import parse_folder  # noqa: E402
 from bot.matching import Matcher  # noqa: E402
-from bot.validation import SERVING_CHECKERS, validate_parsed  # noqa: E402
+from bot.knowledge.validation import SERVING_CHECKERS, validate_parsed  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -90,7 +90,7 @@ def measure(folder: Path, label: str, limit: int) -> None:
     import os
     import tempfile
 
-    from bot.prepared import load_prepared
+    from bot.matching.prepared import load_prepared
 
     with tempfile.TemporaryDirectory() as cache:
         os.environ["XDG_CACHE_HOME"] = cache

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.i18n import I18n  # noqa: E402
 from bot.knowledge import load_knowledge  # noqa: E402
-from bot.site.build import SiteBuilder, SiteOptions, index_search, prepare_folder  # noqa: E402
+from bot.site.build import SiteBuilder, SiteOptions  # noqa: E402
+from bot.site.files import index_search, prepare_folder  # noqa: E402
 
 
 def folder_size(path: Path) -> tuple[int, int]:

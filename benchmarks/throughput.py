@@ -75,7 +75,7 @@ async def measure(kind: str, n_updates: int, n_users: int, delay: float, texts: 
             store = Store(settings.database)
             app = build_application(settings, services, store)
             for user in range(n_users):  # onboarded users, so every question gets one reply
-                from bot.dialogue import UserState
+                from bot.conversation import UserState
                 store.save_user(1000 + user, UserState("nb", "senja", True))
         await app.initialize()
         await app.start()

@@ -52,6 +52,14 @@ class Settings:
     per_user_per_minute: int = 20
 
 
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def default_knowledge() -> Path:
+    """$VERTSKAP_KNOWLEDGE, else the knowledge/ folder shipped with the project."""
+    return Path(os.environ.get("VERTSKAP_KNOWLEDGE") or DEFAULT_KNOWLEDGE)
+
+
 def default_database() -> Path:
     """$XDG_DATA_HOME/vertskap/vertskap.sqlite3 (~/.local/share/… by default)."""
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -133,56 +141,14 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
                   need_token: bool = True) -> Settings:
     """Settings from the TOML file at `path` (optional) and the environment."""
     env = os.environ if env is None else env
-    data: dict[str, Any] = {}
-    base = Path.cwd()
-    source = "settings"
-    if path is not None:
-        path = Path(path)
-        source = str(path)
-        base = path.resolve().parent
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: {exc}") from None
-        _check_file(data, source)
+    data, base, source = _read_file(path)
     bot = data.get("bot", {})
     telegram = data.get("telegram", {})
 
-    from bot.services import default_knowledge
-
     knowledge = (base / Path(bot["knowledge"]).expanduser()) if "knowledge" in bot else default_knowledge()
     database = (base / Path(bot["database"]).expanduser()) if "database" in bot else default_database()
-
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token and "token_file" in bot:
-        token = _read_secret(bot["token_file"], "token", base)
-    if need_token and not token:
-        raise ConfigError("no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), or bot.token_file "
-                          "in the config file")
-    if token and (":" not in token or any(c.isspace() for c in token)):
-        raise ConfigError("the bot token does not look like one from @BotFather "
-                          "(digits, a colon, then letters); check TELEGRAM_BOT_TOKEN")
-
-    coordinators = bot.get("coordinators", [])
-    if not all(isinstance(c, int) and not isinstance(c, bool) for c in coordinators):
-        raise ConfigError(f"{source}: bot.coordinators must be a list of Telegram user ids")
-    retention = bot.get("retention_days", 365)
-    if retention < 1:
-        raise ConfigError(f"{source}: bot.retention_days must be 1 or more")
-    groups = bot.get("group_chats", [])
-    if not all(isinstance(g, int) and not isinstance(g, bool) for g in groups):
-        raise ConfigError(f"{source}: bot.group_chats must be a list of chat ids (whole numbers)")
-    level = str(bot.get("log_level", "INFO")).upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(f"{source}: bot.log_level must be DEBUG, INFO, WARNING or ERROR")
-    concurrent = telegram.get("max_concurrent_updates", 16)
-    if concurrent < 1:
-        raise ConfigError(f"{source}: telegram.max_concurrent_updates must be 1 or more")
-    rate = float(telegram.get("overall_max_rate", 30))
-    if rate < 0:
-        raise ConfigError(f"{source}: telegram.overall_max_rate must be 0 (no limit) or more")
+    token = _token(env, bot, base, need_token)
+    coordinators, retention, groups, level, concurrent, rate = _checked_values(bot, telegram, source)
 
     webhook = None
     if "webhook" in data:
@@ -207,6 +173,58 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         retention_days=retention,
         per_user_per_minute=max(1, int(telegram.get("per_user_per_minute", 20))),
     )
+
+
+def _read_file(path: Path | None) -> tuple[dict[str, Any], Path, str]:
+    """The TOML file's values, the folder its paths are relative to, and its name for messages."""
+    if path is None:
+        return {}, Path.cwd(), "settings"
+    path = Path(path)
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    _check_file(data, source)
+    return data, path.resolve().parent, source
+
+
+def _token(env: Mapping[str, str], bot: Mapping[str, Any], base: Path, need_token: bool) -> str:
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token and "token_file" in bot:
+        token = _read_secret(bot["token_file"], "token", base)
+    if need_token and not token:
+        raise ConfigError("no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), or bot.token_file "
+                          "in the config file")
+    if token and (":" not in token or any(c.isspace() for c in token)):
+        raise ConfigError("the bot token does not look like one from @BotFather "
+                          "(digits, a colon, then letters); check TELEGRAM_BOT_TOKEN")
+    return token
+
+
+def _checked_values(bot: Mapping[str, Any], telegram: Mapping[str, Any], source: str) -> tuple:
+    """(coordinators, retention days, group chats, log level, concurrent updates, rate), checked."""
+    coordinators = bot.get("coordinators", [])
+    if not all(isinstance(c, int) and not isinstance(c, bool) for c in coordinators):
+        raise ConfigError(f"{source}: bot.coordinators must be a list of Telegram user ids")
+    retention = bot.get("retention_days", 365)
+    if retention < 1:
+        raise ConfigError(f"{source}: bot.retention_days must be 1 or more")
+    groups = bot.get("group_chats", [])
+    if not all(isinstance(g, int) and not isinstance(g, bool) for g in groups):
+        raise ConfigError(f"{source}: bot.group_chats must be a list of chat ids (whole numbers)")
+    level = str(bot.get("log_level", "INFO")).upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"{source}: bot.log_level must be DEBUG, INFO, WARNING or ERROR")
+    concurrent = telegram.get("max_concurrent_updates", 16)
+    if concurrent < 1:
+        raise ConfigError(f"{source}: telegram.max_concurrent_updates must be 1 or more")
+    rate = float(telegram.get("overall_max_rate", 30))
+    if rate < 0:
+        raise ConfigError(f"{source}: telegram.overall_max_rate must be 0 (no limit) or more")
+    return coordinators, retention, groups, level, concurrent, rate
 
 
 def webhook_settings(values: Mapping[str, Any], base: Path, source: str) -> WebhookSettings:

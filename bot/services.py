@@ -6,25 +6,21 @@ import gc
 import os
 from pathlib import Path
 
-from bot.dialogue import Services
-from bot.emergency import EmergencyDetector
+from bot.config import DEFAULT_KNOWLEDGE, default_knowledge
+from bot.conversation import Services
+from bot.conversation.emergency import EmergencyDetector
 from bot.i18n import I18n
 
-DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
-
-
-def default_knowledge() -> Path:
-    """$VERTSKAP_KNOWLEDGE, else the knowledge/ folder shipped with the project."""
-    return Path(os.environ.get("VERTSKAP_KNOWLEDGE") or DEFAULT_KNOWLEDGE)
+__all__ = ["DEFAULT_KNOWLEDGE", "default_knowledge", "load_services"]
 
 
 def load_services(knowledge_dir: Path | str, locales: Path | None = None) -> Services:
     """Knowledge, matcher and catalogs; raises KnowledgeError or CatalogMissing.
 
-    Unchanged folders start from the prepared cache (bot.prepared) unless
+    Unchanged folders start from the prepared cache (bot.matching.prepared) unless
     VERTSKAP_NO_CACHE is set.
     """
-    from bot.prepared import load_prepared
+    from bot.matching.prepared import load_prepared
 
     knowledge, matcher = load_prepared(Path(knowledge_dir),
                                        use_cache=not os.environ.get("VERTSKAP_NO_CACHE"))

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue import Engine
+from bot.conversation import Engine
 from bot.knowledge import load_knowledge
 from bot.matching import Matcher
 from bot.services import load_services

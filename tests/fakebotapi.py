@@ -100,6 +100,9 @@ class FakeBotApi:
         self.commands: dict[str | None, list[dict]] = {}
         self.callback_answers: list[str] = []
         self.groups: dict[int, dict] = {}  # supergroups the bot is in: {"forum": …, "admin": …}
+        # getChatMember's status of people in those groups: {chat: {user: "member", …}};
+        # anyone not named has left (Telegram says 'left' for people who never joined).
+        self.members: dict[int, dict[int, str]] = {}
         self.topics: list[tuple[int, int, str]] = []  # (chat, thread, name) created by the bot
         self.blocked: set[int] = set()  # users who blocked the bot
         self.faults: list[list] = []  # [method, kind, times]: kind 429, 500 or reset
@@ -236,9 +239,19 @@ class FakeBotApi:
         chat_id = int(params["chat_id"])
         if chat_id not in self.groups:
             return self._bad("chat not found")
-        admin = self.groups[chat_id].get("admin", True)
-        member = {"status": "administrator" if admin else "member", "user": BOT_USER}
-        if admin:
+        user_id = int(params["user_id"])
+        if user_id == BOT_USER["id"]:
+            status = "administrator" if self.groups[chat_id].get("admin", True) else "member"
+            user = BOT_USER
+        else:
+            status = self.members.get(chat_id, {}).get(user_id, "left")
+            user = self.user(user_id, None)
+        member = {"status": status, "user": user}
+        if status == "kicked":
+            member["until_date"] = 0
+        elif status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
             member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
                            "can_delete_messages": True, "can_manage_video_chats": True,
                            "can_restrict_members": True, "can_promote_members": False,
@@ -359,13 +372,18 @@ class FakeBotApi:
             "chat_instance": f"ci{user_id}", "data": data, "message": msg}})
 
     def in_topic(self, chat_id: int, thread_id: int, user_id: int, text: str | None = None,
-                 photo: bool = False) -> dict:
-        """A member writes in a forum topic of a group."""
+                 photo: bool = False, sender_chat: int | None = None) -> dict:
+        """Someone writes in a forum topic of a group; with `sender_chat`, on behalf of a channel."""
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": {"id": chat_id, "type": "supergroup", "title": f"Group {chat_id}",
                             "is_forum": True},
                    "from": self.user(user_id, "nb"), "message_thread_id": thread_id,
                    "is_topic_message": True}
+        if sender_chat is not None:  # Telegram's placeholder sender is a bot; a person here
+            # makes sure that sender_chat alone keeps the message from the newcomer
+            message["sender_chat"] = {"id": sender_chat, "type": "channel",
+                                      "title": f"Channel {sender_chat}"}
+            message["from"] = {"id": user_id, "is_bot": False, "first_name": "Channel"}
         if photo:
             message["photo"] = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 9,
                                  "height": 9}]

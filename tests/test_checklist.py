@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.console import chat
-from bot.dialogue import ButtonPress, Command, Engine, TextMessage, UserState, all_button_data
+from bot.cli.console import chat
+from bot.conversation import ButtonPress, Command, Engine, TextMessage, UserState, all_button_data
 from bot.services import load_services
 from bot.store import Store
-from bot.validation import validate
+from bot.knowledge.validation import validate
 
 CHECKLIST = """\
 steps:
@@ -171,7 +171,7 @@ def test_the_console_shows_due_reminders_at_the_next_input(engine, today):
 
 
 def test_the_shipped_checklist_loads_and_covers_every_profile():
-    from bot.checklist import Progress, plan
+    from bot.knowledge.checklist import Progress, plan
 
     services = load_services(__import__("bot.services").services.default_knowledge())
     for eu, children in ((True, False), (False, False), (True, True)):
@@ -186,7 +186,7 @@ async def test_telegram_sends_a_due_reminder_once_at_a_civil_hour(folder, tmp_pa
     from fakebotapi import FakeBotApi
     from telegram_harness import Bot
 
-    from bot.escalation import OSLO
+    from bot.hosts import OSLO
     from bot.telegram_app import app as telegram_app
 
     monkeypatch.setattr(telegram_app, "REMINDERS_EVERY", 0.1)

@@ -1,6 +1,6 @@
 """The terminal chat: buttons as numbers, commands, text."""
 
-from bot.console import chat
+from bot.cli.console import chat
 
 
 def run(engine, lines, **kw):

@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
-CORE = ["bot.knowledge", "bot.validation", "bot.matching", "bot.dialogue", "bot.i18n",
-        "bot.console", "bot.cases", "bot.services", "bot.cli"]
+CORE = ["bot.knowledge", "bot.knowledge.validation", "bot.matching", "bot.conversation", "bot.i18n",
+        "bot.cli.console", "bot.coordination.cases", "bot.services", "bot.cli"]
 
 
 def test_importing_the_core_does_not_import_telegram():

@@ -1,6 +1,6 @@
 """The conversation engine: state + event in, replies out, on fixtures/region."""
 
-from bot.dialogue import (CALLBACK_LIMIT, ButtonPress, Command, TextMessage, UserState,
+from bot.conversation import (CALLBACK_LIMIT, ButtonPress, Command, TextMessage, UserState,
                           all_button_data)
 
 
@@ -139,8 +139,8 @@ def test_without_host_chats_asking_for_a_person_points_to_the_municipality(engin
 def test_with_host_chats_asking_for_a_person_says_what_is_shared_and_asks_first(services):
     from dataclasses import replace as copy
 
-    from bot.dialogue import Engine
-    from bot.escalation import DEFAULT, HostChat, OfficeHours, Routing
+    from bot.conversation import Engine
+    from bot.hosts import DEFAULT, HostChat, OfficeHours, Routing
 
     hours = OfficeHours.parse("Mon-Fri 08:00-15:30")
     engine = Engine(copy(services, hosts=Routing({DEFAULT: HostChat(DEFAULT, -1, hours)})))

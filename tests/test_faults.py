@@ -5,13 +5,13 @@ import asyncio
 import pytest
 from telegram_harness import USER, Bot, converse, press
 
-from bot.dialogue import UserState
-from bot.telegram_app import app as telegram_app
+from bot.conversation import UserState
+from bot.telegram_app import context as telegram_context
 
 
 @pytest.fixture()
 async def bot(api, services, tmp_path, monkeypatch):
-    monkeypatch.setattr(telegram_app, "RETRIES", (0.05, 0.1, 0.2, 0.4))
+    monkeypatch.setattr(telegram_context, "RETRIES", (0.05, 0.1, 0.2, 0.4))
     running = await Bot(api, services, tmp_path / "db.sqlite3").start()
     running.store.save_user(USER, UserState("en", "bardu", True))
     yield running

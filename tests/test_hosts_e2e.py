@@ -10,7 +10,7 @@ import yaml
 from fakebotapi import FakeBotApi
 from telegram_harness import USER, Bot, converse, press
 
-from bot.escalation import DEFAULT, OSLO, HostChat, OfficeHours, Routing
+from bot.hosts import DEFAULT, OSLO, HostChat, OfficeHours, Routing
 from bot.telegram_app import app as telegram_app
 
 REGIONAL, BARDU, SENJA = -1009000, -1009001, -1009003
@@ -38,6 +38,7 @@ def routing():
 async def api():
     server = FakeBotApi()
     server.groups = {REGIONAL: {}, BARDU: {}, SENJA: {}}
+    server.members = {BARDU: {HOST: "member"}, SENJA: {OTHER_HOST: "administrator"}}
     await server.start()
     yield server
     await server.stop()
@@ -224,7 +225,7 @@ async def test_the_start_check_names_host_chats_the_bot_cannot_serve(api, servic
 
 
 async def test_a_ticket_stored_before_a_crash_gets_its_topic_at_the_next_start(api, services, routing, clock, tmp_path):
-    from bot.escalation import Ticket
+    from bot.hosts import Ticket
     from bot.store import Store
 
     database = tmp_path / "db.sqlite3"
@@ -239,3 +240,36 @@ async def test_a_ticket_stored_before_a_crash_gets_its_topic_at_the_next_start(a
         assert api.in_topic_messages(BARDU, ticket.thread_id)[0].text.startswith("#1 · Ana · Bardu")
     finally:
         await running.stop()
+
+
+async def test_only_members_of_the_host_chat_reach_the_newcomer(api, bot, caplog):
+    _, _, chat, thread = await escalate(api)
+    LEFT, KICKED, OWNER, CHANNEL = 5101, 5102, 5103, -1007777
+    api.members[BARDU].update({LEFT: "left", KICKED: "kicked", OWNER: "creator"})
+    caplog.set_level(logging.INFO, logger="bot.telegram_app.hosts")
+    before = len(api.to(USER))
+    api.in_topic(chat, thread, LEFT, "Secret from someone who left")
+    api.in_topic(chat, thread, KICKED, "Secret from someone who was removed")
+    api.in_topic(chat, thread, 5104, "Secret from someone Telegram never saw here")
+    api.in_topic(chat, thread, 5105, "Secret from a channel", sender_chat=CHANNEL)
+    api.in_topic(chat, thread, LEFT, "/close")
+    (answer,) = await host_says(api, chat, thread, "Svar fra eieren.", 1, host=OWNER)
+    assert answer.text == "The host of Bardu:\nSvar fra eieren."
+    (answer,) = await host_says(api, chat, thread, "Svar fra verten.", 1)
+    assert answer.text.endswith("Svar fra verten.")
+    await asyncio.sleep(0.3)
+    assert len(api.to(USER)) == before + 2
+    assert bot.store.ticket(1).status == "open"  # the /close of a non-member did nothing
+    ignored = [r for r in caplog.records if r.name == "bot.telegram_app.hosts"
+               and r.levelno == logging.INFO and "ignored a message" in r.getMessage()]
+    assert len(ignored) == 5
+    assert sum("on behalf of a chat" in r.getMessage() for r in ignored) == 1
+    assert not any("Secret" in r.getMessage() or "Secret" in str(r.args) for r in caplog.records)
+
+
+async def test_a_hosts_membership_is_asked_once_for_a_few_minutes(api, bot):
+    _, _, chat, thread = await escalate(api)
+    await host_says(api, chat, thread, "Første svar.", 1)
+    await host_says(api, chat, thread, "Andre svar.", 1)
+    asked = [p for m, p in api.calls if m == "getChatMember" and int(p["user_id"]) == HOST]
+    assert len(asked) == 1

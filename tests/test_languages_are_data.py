@@ -6,7 +6,7 @@ import yaml
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from bot.dialogue import ButtonPress, Command, Engine, TextMessage, UserState, all_button_data
+from bot.conversation import ButtonPress, Command, Engine, TextMessage, UserState, all_button_data
 from bot.i18n import DEFAULT_LOCALES
 from bot.services import load_services
 

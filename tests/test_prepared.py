@@ -2,7 +2,7 @@
 
 import shutil
 
-from bot import prepared
+from bot.matching import prepared
 
 
 def test_a_second_start_reads_the_prepared_copy_and_a_change_rebuilds(region_dir, tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ from fakebotapi import check_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dialogue import ButtonPress, Reply, TextMessage, UserState
+from bot.conversation import ButtonPress, Reply, TextMessage, UserState
 from bot.store import Store, StoreError
 from bot.telegram_app.render import MAX_TEXT, render
 

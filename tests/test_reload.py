@@ -7,7 +7,7 @@ import pytest
 from fakebotapi import FakeBotApi
 from telegram_harness import Bot, converse
 
-from bot.reload import Reloader
+from bot.coordination.reload import Reloader
 from bot.services import load_services
 
 COORDINATORS_CHAT = -1007770

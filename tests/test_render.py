@@ -2,7 +2,7 @@
 
 from fakebotapi import check_html
 
-from bot.dialogue import Button, Reply
+from bot.conversation import Button, Reply
 from bot.telegram_app.render import MAX_TEXT, render
 
 

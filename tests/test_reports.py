@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.dialogue import Record, UserState
-from bot.escalation import Ticket
-from bot.reports import gaps, report
+from bot.conversation import Record, UserState
+from bot.hosts import Ticket
+from bot.coordination.reports import gaps, report
 from bot.store import Store
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)  # a Monday

@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.findings import Level
+from bot.knowledge import Level
 from bot.i18n import DEFAULT_LOCALES, I18n
 from bot.knowledge import load_knowledge
 from bot.site.build import SiteError, SiteOptions, build_site, format_hours, linkify
-from bot.validation import validate
+from bot.knowledge.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "knowledge"

@@ -17,9 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.findings import Finding, Level
+from bot.knowledge.findings import Finding, Level
 from bot.knowledge import parse_folder
-from bot.validation import CHECKERS, INTERNAL, validate, validate_parsed
+from bot.knowledge.validation import CHECKERS, INTERNAL, validate, validate_parsed
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 TODAY = dt.date(2025, 6, 1)

@@ -14,33 +14,25 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 import segno
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date, format_skeleton, get_day_names
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from bot.checklist import steps_for
 from bot.i18n import I18n, babel_locale
 from bot.knowledge import COMMON, Entry, Knowledge, text_in
+from bot.knowledge.checklist import steps_for
+from bot.site.files import SiteError, index_search, prepare_folder, write_sitemap, write_static
 from bot.site.texts import AUDIENCE_KEYS, EMERGENCY_NUMBERS, Texts
 
-MARKER = ".vertskap-site"  # in a folder this command built, which it may empty again
 CHECKLIST = "checklist"
 
 Spans = Mapping[int, tuple[dt.time, dt.time]]  # weekday (0 = Monday) -> opening, closing
-
-
-class SiteError(Exception):
-    """The site cannot be built; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +89,8 @@ def format_hours(spans: Spans, lang: str) -> str:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("bot.site", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)
     env.filters["linkify"] = linkify
     return env
 
@@ -116,37 +109,12 @@ class SiteBuilder:
             self.base_path = urlsplit(options.base_url).path.rstrip("/") + "/"
         self.sitemap: list[tuple[str, tuple[str, ...]]] = []  # path, languages
         self.result = BuildResult(languages=self.languages)
-        self._templates = {}
         self._language_names = {(lang, shown_in): i18n.language_name(lang, shown_in)
                                 for lang in self.languages for shown_in in self.languages}
         self._dates: dict[tuple[dt.date, str], str] = {}
-        self._plan_search_index()
+        self.indexed_in, self.hidden_in = plan_search_index(knowledge)
 
     # ------------------------------------------------------------------ helpers
-
-    def _plan_search_index(self) -> None:
-        """Which page of each entry the search indexes: a common entry once, not once per municipality.
-
-        A common entry's page is the same answer in every municipality that does not replace or
-        hide it (`hidden_in`); the search page links the reader's own municipality's copy.
-        """
-        municipalities = [m.id for m in self.region.municipalities]
-        local_ids: dict[str, set[str]] = {}
-        for entry in self.knowledge.entries:
-            if entry.scope != COMMON:
-                local_ids.setdefault(entry.scope, set()).add(entry.id)
-        self.indexed_in: dict[str, str] = {}  # entry key -> the municipality whose page is indexed
-        self.hidden_in: dict[str, tuple[str, ...]] = {}  # common entry key -> where it is not shown
-        for entry in self.knowledge.entries:
-            if not entry.web:
-                continue
-            if entry.scope != COMMON:
-                self.indexed_in[entry.key] = entry.scope
-                continue
-            hidden = tuple(m for m in municipalities if entry.id in local_ids.get(m, ()))
-            shown = next((m for m in municipalities if m not in hidden), None)
-            if shown is not None:
-                self.indexed_in[entry.key], self.hidden_in[entry.key] = shown, hidden
 
     def name(self, text: Mapping[str, str], lang: str) -> str:
         return text_in(text, lang, self.fallback)
@@ -158,9 +126,6 @@ class SiteBuilder:
 
     def absolute(self, path: str) -> str:
         return self.options.base_url.rstrip("/") + "/" + path if self.options.base_url else None
-
-    def web_entries(self, municipality: str) -> list[Entry]:
-        return [e for e in self.knowledge.visible_entries(municipality) if e.web]
 
     def entry_title(self, entry: Entry, lang: str) -> tuple[str, str]:
         """The entry's first question in `lang` (else the fallback's, else any) and its language."""
@@ -198,7 +163,7 @@ class SiteBuilder:
         values.setdefault("alternates", alternates)
         values.setdefault("crumbs", ())
         t = Texts(self.i18n, lang)
-        page = self._template(template).render(
+        page = self.env.get_template(template).render(
             lang=lang, t=t, root=root, href=href, path=path, own=own,
             languages=[(other, self.language_name(other)) for other in languages],
             region_name=self.name(self.region.name, lang),
@@ -210,11 +175,6 @@ class SiteBuilder:
         self.result.pages += 1
         if sitemap and own is not None and lang == languages[0]:
             self.sitemap.append((own, languages))
-
-    def _template(self, name: str):
-        if name not in self._templates:
-            self._templates[name] = self.env.get_template(name)
-        return self._templates[name]
 
     # ------------------------------------------------------------------ pages
 
@@ -230,9 +190,9 @@ class SiteBuilder:
             self.search_page(lang)
             self.not_found_page(lang)
         self.not_found_page(self.fallback, root_copy=True)
-        self.all_municipality_pages()
-        self.write_static()
-        self.write_sitemap()
+        render_municipalities(self)
+        write_static(self.out, self.absolute("sitemap.xml"))
+        write_sitemap(self.out, self.sitemap, lambda path: self.absolute(path) or self.base_path + path)
         return self.result
 
     def start_page(self, lang: str) -> None:
@@ -256,29 +216,8 @@ class SiteBuilder:
         else:
             self.render("404.html", f"{lang}/404.html", lang, sitemap=False, title=t.not_found)
 
-    def all_municipality_pages(self) -> None:
-        """The municipalities' pages; a large region in several processes (one per CPU)."""
-        municipalities = self.region.municipalities
-        workers = min(os.cpu_count() or 1, len(municipalities) // PARALLEL_FROM)
-        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for municipality in municipalities:
-                self.municipality_pages(municipality)
-            return
-        global _FORKED
-        _FORKED = self  # the workers inherit the builder, knowledge and catalogs by fork
-        try:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
-                done = pool.map(_municipality_in_worker, range(len(municipalities)), chunksize=4)
-        finally:
-            _FORKED = None
-        for pages, entries, sitemap in done:
-            self.result.pages += pages
-            self.result.entries += entries
-            self.sitemap.extend(sitemap)
-
     def municipality_pages(self, municipality) -> None:
-        entries = self.web_entries(municipality.id)
+        entries = [e for e in self.knowledge.visible_entries(municipality.id) if e.web]
         by_topic: dict[str, list[Entry]] = {}
         for entry in entries:
             by_topic.setdefault(entry.topic, []).append(entry)
@@ -287,7 +226,8 @@ class SiteBuilder:
         steps = steps_for(self.knowledge, municipality.id)
         visible = {e.id: e for e in entries}
         hours = self.options.office_hours.get(municipality.id) or self.options.office_hours.get("default")
-        languages_text = {lang: self._list_languages(lang) for lang in self.languages}
+        languages_text = {lang: ", ".join(self.language_name(x, lang) for x in self.languages)
+                          for lang in self.languages}
         qr_paths = {}
         for lang in self.languages:
             link = self.deep_link(municipality.id, lang)
@@ -304,8 +244,8 @@ class SiteBuilder:
                          [(f"{tid}/{e.id}/", *self.entry_title(e, lang)) for e in by_topic[tid]])
                         for tid in topics]
             crumbs = ((f"{lang}/", Texts(self.i18n, lang).home), (base, name))
-            self.render("municipality.html", base, lang, title=name, municipality=municipality.id, crumbs=crumbs,
-                        municipality_name=name, sections=sections, website=municipality.website,
+            self.render("municipality.html", base, lang, title=name, municipality=municipality.id,
+                        crumbs=crumbs, municipality_name=name, sections=sections, website=municipality.website,
                         telegram=qr_paths.get(lang), telegram_languages=languages_text[lang],
                         hours=format_hours(hours, lang) if hours else None,
                         has_checklist=bool(steps))
@@ -329,7 +269,8 @@ class SiteBuilder:
         self.render("entry.html", f"{lang}/{municipality.id}/{entry.topic}/{entry.id}/", lang,
                     title=f"{title} – {municipality_name}", heading=title, heading_lang=title_lang,
                     municipality=municipality.id, municipality_name=municipality_name,
-                    crumbs=(*crumbs, (f"{crumbs[-1][0]}#topic-{entry.topic}", topic_name)), topic=entry.topic, topic_name=topic_name, answer=entry.answer[answer_lang],
+                    crumbs=(*crumbs, (f"{crumbs[-1][0]}#topic-{entry.topic}", topic_name)),
+                    topic=entry.topic, topic_name=topic_name, answer=entry.answer[answer_lang],
                     answer_lang=answer_lang, note=note, links=entry.links, reviewed=reviewed,
                     telegram=self.deep_link(municipality.id, lang, entry.topic),
                     indexed=self.indexed_in.get(entry.key) == municipality.id,
@@ -338,57 +279,71 @@ class SiteBuilder:
     def checklist_page(self, steps, visible: Mapping[str, Entry], lang: str, municipality: str,
                        municipality_name: str, crumbs) -> None:
         t = Texts(self.i18n, lang)
-        ordered = sorted(steps, key=lambda s: (s.days is None, s.days if s.days is not None else 0,
-                                               s.yearly or (0, 0)))
-        items = []
-        for step in ordered:
-            if step.days is not None:
-                due = t.due_now if step.days == 0 else t("due_days", days=step.days)
-            else:
-                month, day = step.yearly
-                due = t("due_yearly", date=format_date(dt.date(2000, month, day), "d. MMMM" if lang != "en"
-                                                       else "MMMM d", locale=babel_locale(lang)))
-            entry = visible.get(step.entry)
-            items.append((self.name(step.title, lang), due,
-                          [getattr(t, AUDIENCE_KEYS[a]) for a in step.audience if a in AUDIENCE_KEYS],
-                          f"{entry.topic}/{entry.id}/" if entry else None))
+        ordered = sorted(steps, key=lambda s: (s.days is None, s.days or 0, s.yearly or (0, 0)))
+        items = [(self.name(step.title, lang), due_text(step, t, lang),
+                  [getattr(t, AUDIENCE_KEYS[a]) for a in step.audience if a in AUDIENCE_KEYS],
+                  f"{visible[step.entry].topic}/{step.entry}/" if step.entry in visible else None)
+                 for step in ordered]
         self.render("checklist.html", f"{lang}/{municipality}/{CHECKLIST}/", lang,
                     title=f"{t.checklist} – {municipality_name}", municipality=municipality,
                     municipality_name=municipality_name, steps=items, crumbs=crumbs)
 
-    def _list_languages(self, lang: str) -> str:
-        names = [self.language_name(x, lang) for x in self.languages]
-        return ", ".join(names)
 
-    # ------------------------------------------------------------------ files
+def due_text(step, t: Texts, lang: str) -> str:
+    """When a checklist step is due, in words: after arrival, or every year by a date."""
+    if step.days is not None:
+        return t.due_now if step.days == 0 else t("due_days", days=step.days)
+    month, day = step.yearly
+    return t("due_yearly", date=format_skeleton("MMMMd", dt.date(2000, month, day),
+                                                locale=babel_locale(lang)))
 
-    def write_static(self) -> None:
-        static = resources.files("bot.site").joinpath("static")
-        for item in static.iterdir():
-            if item.is_file():
-                (self.out / item.name).write_bytes(item.read_bytes())
-        (self.out / MARKER).write_text("built by vertskap site; the next build empties this folder\n",
-                                       encoding="utf-8")
-        if self.options.base_url:
-            (self.out / "robots.txt").write_text(
-                f"User-agent: *\nAllow: /\nSitemap: {self.absolute('sitemap.xml')}\n", encoding="utf-8")
 
-    def write_sitemap(self) -> None:
-        def loc(path: str) -> str:
-            return xml_escape(self.absolute(path) or self.base_path + path)
+def plan_search_index(knowledge: Knowledge) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Which page of each entry the search indexes: a common entry once, not once per municipality.
 
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-                 'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-        for own, languages in self.sitemap:
-            for lang in languages:
-                lines.append(f"<url><loc>{loc(f'{lang}/{own}')}</loc>")
-                for other in languages:
-                    lines.append(f'<xhtml:link rel="alternate" hreflang="{other}" '
-                                 f'href="{loc(f"{other}/{own}")}"/>')
-                lines.append("</url>")
-        lines.append("</urlset>")
-        (self.out / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    Returns (entry key -> the municipality whose page is indexed, common entry key -> the
+    municipalities that replace or hide it). A common entry's page is the same answer in
+    every other municipality; the search page links the reader's own municipality's copy.
+    """
+    municipalities = [m.id for m in knowledge.region.municipalities]
+    local_ids: dict[str, set[str]] = {}
+    for entry in knowledge.entries:
+        if entry.scope != COMMON:
+            local_ids.setdefault(entry.scope, set()).add(entry.id)
+    indexed_in: dict[str, str] = {}
+    hidden_in: dict[str, tuple[str, ...]] = {}
+    for entry in knowledge.entries:
+        if not entry.web:
+            continue
+        if entry.scope != COMMON:
+            indexed_in[entry.key] = entry.scope
+            continue
+        hidden = tuple(m for m in municipalities if entry.id in local_ids.get(m, ()))
+        shown = next((m for m in municipalities if m not in hidden), None)
+        if shown is not None:
+            indexed_in[entry.key], hidden_in[entry.key] = shown, hidden
+    return indexed_in, hidden_in
+
+
+def render_municipalities(builder: SiteBuilder) -> None:
+    """The municipalities' pages; a large region in several processes (one per CPU)."""
+    global _FORKED
+    municipalities = builder.region.municipalities
+    workers = min(os.cpu_count() or 1, len(municipalities) // PARALLEL_FROM)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for municipality in municipalities:
+            builder.municipality_pages(municipality)
+        return
+    _FORKED = builder  # the workers inherit the builder, knowledge and catalogs by fork
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_municipality_in_worker, range(len(municipalities)), chunksize=4)
+    finally:
+        _FORKED = None
+    for pages, entries, sitemap in done:
+        builder.result.pages += pages
+        builder.result.entries += entries
+        builder.sitemap.extend(sitemap)
 
 
 _FORKED: SiteBuilder | None = None
@@ -402,45 +357,8 @@ def _municipality_in_worker(index: int) -> tuple[int, int, list]:
     return builder.result.pages - pages, builder.result.entries - entries, builder.sitemap[sitemap:]
 
 
-def prepare_folder(out: Path) -> None:
-    """An empty folder to build into; refuse to empty one this command did not build."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise SiteError(f"{out} is a file; give a folder for the site")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / MARKER).exists():
-            raise SiteError(f"{out} is not empty and was not built by 'vertskap site'; give an empty "
-                            "or new folder")
-        for child in out.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    out.mkdir(parents=True, exist_ok=True)
-
-
-def pagefind_executable() -> str:
-    """The Pagefind binary: the one bundled with the pagefind[bin] package, else one on PATH."""
-    try:
-        from pagefind_bin import get_executable
-
-        return str(get_executable())
-    except (ImportError, FileNotFoundError):
-        found = shutil.which("pagefind") or shutil.which("pagefind_extended")
-        if found:
-            return found
-    raise SiteError("Pagefind is missing; install it with: pip install 'pagefind[bin]'")
-
-
-def index_search(out: Path) -> None:
-    """Write Pagefind's search index (one per page language) into out/pagefind/."""
-    done = subprocess.run([pagefind_executable(), "--site", str(out), "--silent"],
-                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
-    if done.returncode != 0:
-        raise SiteError(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()}")
-
-
-def build_site(knowledge: Knowledge, i18n: I18n, out: Path, options: SiteOptions = SiteOptions()) -> BuildResult:
+def build_site(knowledge: Knowledge, i18n: I18n, out: Path,
+               options: SiteOptions = SiteOptions()) -> BuildResult:
     """Build the whole site into `out` (emptied first if an earlier build made it)."""
     prepare_folder(out)
     result = SiteBuilder(knowledge, i18n, Path(out), options).build()

@@ -7,31 +7,27 @@ the store, and send the replies. Nothing else: no matching, no content.
 from __future__ import annotations
 
 import logging
-import asyncio
-import datetime as dt
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
                           CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
                           TypeHandler, filters)
 
 from bot.config import Settings
-from bot.dialogue import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
+from bot.conversation import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
 from bot.i18n import N_
-from bot.store import Store, utcnow
+from bot.store import Store
 from bot.telegram_app import coordinators, hosts
+from bot.telegram_app.context import SERVICES, Vertskap, send_retrying, user_language, vertskap
 from bot.telegram_app.processor import PerUserUpdateProcessor
 from bot.telegram_app.render import render
 
 log = logging.getLogger(__name__)
-
-SERVICES = "vertskap"  # the one key in application.bot_data
 
 COMMANDS = (
     ("start", N_("Start again and choose your municipality")),
@@ -46,46 +42,7 @@ COMMANDS = (
 )
 
 
-@dataclass
-class Vertskap:
-    """What the handlers work with, kept in `application.bot_data[SERVICES]`."""
-
-    settings: Settings
-    services: Services
-    store: Store
-    clock: Callable[[], dt.datetime] = utcnow  # tests move time on
-
-    @property
-    def engine(self) -> Engine:
-        return Engine(self.services)
-
-
-def vertskap(context: ContextTypes.DEFAULT_TYPE) -> Vertskap:
-    return context.bot_data[SERVICES]
-
-
 # --------------------------------------------------------------------------- handlers
-
-
-RETRIES = (0.5, 1.0, 2.0, 4.0)  # seconds to wait before each new try of a failed send
-
-
-async def send_retrying(send):
-    """Calls `send()` again when Telegram fails (5xx, a dropped connection), not when it refuses.
-
-    Telegram's 429 is retried by PTB's rate limiter as Telegram asks. A request that
-    timed out after Telegram received it may be sent twice; one that failed is sent once.
-    """
-    for wait in (*RETRIES, None):
-        try:
-            return await send()
-        except (BadRequest, Forbidden, InvalidToken):
-            raise
-        except NetworkError:
-            if wait is None:
-                raise
-            log.warning("sending failed; trying again in %.1f s", wait)
-            await asyncio.sleep(wait)
 
 
 async def send_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
@@ -192,14 +149,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                                                "try again in a moment.")))
     except Exception:  # the error may be that Telegram cannot be reached at all
         log.warning("could not tell the user about the error", exc_info=True)
-
-
-def user_language(app: Vertskap, update: Update) -> str:
-    state = app.store.user(update.effective_user.id) if update.effective_user else None
-    if state is not None and state.language in app.services.knowledge.region.languages:
-        return state.language
-    code = update.effective_user.language_code if update.effective_user else None
-    return app.services.i18n.negotiate(code, default="en")
 
 
 class FloodGuard:

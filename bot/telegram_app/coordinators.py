@@ -10,19 +10,19 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.reload import Reloader, ReloadResult, watch_async
+from bot.coordination.reload import Reloader, ReloadResult, watch_async
+from bot.coordination.reports import coverage, report
+from bot.hosts import OSLO
 from bot.i18n import N_
-from bot.reports import coverage, report
+from bot.telegram_app.context import send_retrying, user_language, vertskap
+from bot.telegram_app.render import render
 
 log = logging.getLogger(__name__)
 RELOADER = "reloader"
 
 
 def _app(context_or_application):
-    from bot.telegram_app.app import SERVICES
-
-    data = context_or_application.bot_data
-    return data[SERVICES]
+    return vertskap(context_or_application)
 
 
 def reloader(application) -> Reloader:
@@ -86,8 +86,6 @@ async def stop_watching(application: Application) -> None:
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload and /stats, for the coordinators named in the settings."""
-    from bot.telegram_app.app import user_language
-
     app = _app(context)
     _ = coordinators_gettext(app, user_language(app, update))
     name = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
@@ -119,10 +117,6 @@ CIVIL_HOURS = (9, 20)  # reminders go out between 09:00 and 20:00, Oslo time
 
 async def checklist_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends each user's due checklist reminder, at most one a day, never twice."""
-    from bot.escalation import OSLO
-    from bot.telegram_app.app import send_retrying
-    from bot.telegram_app.render import render
-
     app = _app(context)
     now = app.clock().astimezone(OSLO)
     if not CIVIL_HOURS[0] <= now.hour < CIVIL_HOURS[1]:

@@ -3,8 +3,9 @@
 A ticket is a topic in the host chat of the user's municipality (or the regional
 one). The user's messages are copied into it; whatever a host writes there is
 copied to the user as coming from "the host of <municipality>" – copied, never
-forwarded, so the host's own account stays hidden. Every copy is claimed in the
-store first, so a restart never sends anything twice.
+forwarded, so the host's own account stays hidden. Only a member of the host chat
+counts as a host (`membership`). Every copy is claimed in the store first, so a
+restart never sends anything twice.
 """
 
 from __future__ import annotations
@@ -15,21 +16,22 @@ from pathlib import Path
 
 import yaml
 from babel.dates import format_date, format_time
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.escalation import DEFAULT, OSLO, Ticket
+from bot.hosts import DEFAULT, OSLO, Ticket
 from bot.i18n import N_, babel_locale
 from bot.knowledge import text_in
+from bot.telegram_app.context import vertskap
+from bot.telegram_app.membership import Membership
 
 log = logging.getLogger(__name__)
+MEMBERS = "host-members"  # application.bot_data key of the Membership cache
 
 
 def _app(context):
-    from bot.telegram_app.app import vertskap
-
     return vertskap(context)
 
 
@@ -104,9 +106,7 @@ async def open_topic(bot, app, ticket: Ticket, history: list[dict]) -> None:
 
 async def open_missing_topics(application: Application) -> None:
     """At start: open tickets whose topic was never created (a crash in between) get one."""
-    from bot.telegram_app.app import SERVICES
-
-    app = application.bot_data[SERVICES]
+    app = vertskap(application)
     for ticket in app.store.tickets():
         if ticket.status == "open" and ticket.thread_id is None:
             try:
@@ -179,6 +179,8 @@ async def on_host_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     ticket = app.store.ticket_in_topic(message.chat_id, message.message_thread_id)
     if ticket is None or ticket.status != "open":
         return
+    if not await sent_by_a_host(context, message, ticket):
+        return
     text = message.text
     if not app.store.claim_copy(ticket.id, "to_user", message.chat_id, message.message_id, text):
         return
@@ -200,6 +202,24 @@ async def on_host_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     app.store.copied("to_user", message.chat_id, message.message_id, sent.message_id)
     if ticket.first_reply_at is None:
         app.store.update_ticket(ticket.id, first_reply_at=app.clock())
+
+
+async def sent_by_a_host(context: ContextTypes.DEFAULT_TYPE, message: Message, ticket: Ticket) -> bool:
+    """Whether the message in the ticket's topic comes from a member of the host chat.
+
+    Messages on behalf of a channel, and from anyone Telegram does not report as an
+    administrator, member or creator, are logged (without their text) and ignored.
+    """
+    if message.sender_chat is not None or message.from_user is None:
+        log.info("ignored a message in the topic of ticket #%s: sent on behalf of a chat",
+                 ticket.id)
+        return False
+    members = context.bot_data.setdefault(MEMBERS, Membership())
+    if not await members.is_member(context.bot, message.chat_id, message.from_user.id):
+        log.info("ignored a message in the topic of ticket #%s: user %s is not a member of "
+                 "the host chat", ticket.id, message.from_user.id)
+        return False
+    return True
 
 
 async def user_blocked(context: ContextTypes.DEFAULT_TYPE, ticket: Ticket) -> None:
@@ -225,6 +245,8 @@ async def on_host_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     ticket = app.store.ticket_in_topic(message.chat_id, message.message_thread_id)
     if ticket is None or app.services.hosts.by_chat(message.chat_id) is None:
+        return
+    if not await sent_by_a_host(context, message, ticket):
         return
     hl = host_language(app)
     _ = app.services.i18n.gettext
@@ -321,9 +343,7 @@ async def follow_up(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def check_host_chats(application: Application) -> list[str]:
     """What keeps the bot from serving each host chat; logged at start."""
-    from bot.telegram_app.app import SERVICES
-
-    app = application.bot_data[SERVICES]
+    app = vertskap(application)
     problems = []
     me = await application.bot.get_me()
     for chat in app.services.hosts.chats.values():

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.dialogue import Reply
+from bot.conversation import Reply
 
 MAX_TEXT = 4096  # characters of a message, Telegram's limit
 

@@ -1,0 +1,12 @@
+"""The `vertskap` command (one module per command group) and the terminal chat."""
+
+from bot.cli.group import KNOWLEDGE_HELP, main
+from bot.cli.content import check, coverage, validate
+from bot.cli.poster import poster
+from bot.cli.records import gaps, report
+from bot.cli.serve import run
+from bot.cli.site import site
+from bot.cli.talk import ask, chat, explain_match
+
+__all__ = ["KNOWLEDGE_HELP", "ask", "chat", "check", "coverage", "explain_match", "gaps", "main",
+           "poster", "report", "run", "site", "validate"]

@@ -21,7 +21,8 @@ from bot.cli import main
 from bot.knowledge import Level
 from bot.i18n import DEFAULT_LOCALES, I18n
 from bot.knowledge import load_knowledge
-from bot.site.build import SiteError, SiteOptions, build_site, format_hours, linkify
+from bot.site import SiteError, SiteOptions, build_site
+from bot.site.build import format_hours, linkify
 from bot.knowledge.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent

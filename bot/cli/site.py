@@ -64,7 +64,7 @@ def _serve(out: Path, port: int) -> None:
 @click.option("--port", type=int, default=8000, show_default=True, help="The port for --serve.")
 def site(out, knowledge_dir, base_url, bot_username, config_file, serve, port) -> None:
     """Build the website (static files, with search) from the knowledge into OUT."""
-    from bot.site.build import SiteError, SiteOptions, build_site
+    from bot.site import SiteError, SiteOptions, build_site
 
     if base_url and not base_url.startswith(("https://", "http://")):
         raise click.BadParameter("give the full address, e.g. https://vertskap.example.org/",

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from bot.i18n import I18n, babel_locale
 from bot.knowledge import COMMON, Entry, Knowledge, text_in
 from bot.knowledge.checklist import steps_for
-from bot.site.files import SiteError, index_search, prepare_folder, write_sitemap, write_static
+from bot.site.files import index_search, prepare_folder, write_sitemap, write_static
 from bot.site.texts import AUDIENCE_KEYS, EMERGENCY_NUMBERS, Texts
 
 CHECKLIST = "checklist"

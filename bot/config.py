@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from bot.shipped import default_knowledge, shipped  # the order is documented there
+
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILE_API = "https://api.telegram.org/file/bot"
 
@@ -52,12 +54,7 @@ class Settings:
     per_user_per_minute: int = 20
 
 
-DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
-
-
-def default_knowledge() -> Path:
-    """$VERTSKAP_KNOWLEDGE, else the knowledge/ folder shipped with the project."""
-    return Path(os.environ.get("VERTSKAP_KNOWLEDGE") or DEFAULT_KNOWLEDGE)
+DEFAULT_KNOWLEDGE = shipped("knowledge")  # the wheel's copy, or the checkout's knowledge/
 
 
 def default_database() -> Path:

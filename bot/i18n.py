@@ -15,8 +15,10 @@ from typing import Sequence
 from babel import Locale, UnknownLocaleError
 from babel.support import NullTranslations, Translations
 
+from bot.shipped import shipped
+
 DOMAIN = "vertskap"
-DEFAULT_LOCALES = Path(__file__).resolve().parent.parent / "locales"
+DEFAULT_LOCALES = shipped("locales")  # the wheel's copy, or the checkout's locales/
 
 # Telegram reports language codes such as 'nn' or 'no' for Norwegian; bokmål
 # is what the knowledge is written in. Other codes are matched by Babel.

@@ -11,6 +11,8 @@ from bot.services import load_services
 # Tests build from many temporary folders: no prepared copies in the user's cache
 # (tests/test_prepared.py checks the cache on its own, in a temporary folder).
 os.environ["VERTSKAP_NO_CACHE"] = "1"
+# The command line speaks the locale's language; the tests read English unless they choose.
+os.environ["LANGUAGE"] = "en"
 
 HERE = Path(__file__).resolve().parent
 REGION = HERE / "fixtures" / "region"

@@ -7,6 +7,10 @@ from bot.cli.records import gaps, report
 from bot.cli.serve import run
 from bot.cli.site import site
 from bot.cli.talk import ask, chat, explain_match
+from bot.cli.operate import backup, init, restore
 
-__all__ = ["KNOWLEDGE_HELP", "ask", "chat", "check", "coverage", "explain_match", "gaps", "main",
-           "poster", "report", "run", "site", "validate"]
+for _command in (init, backup, restore):  # the operators' commands
+    main.add_command(_command)
+
+__all__ = ["KNOWLEDGE_HELP", "ask", "backup", "chat", "check", "coverage", "explain_match", "gaps",
+           "init", "main", "poster", "report", "restore", "run", "site", "validate"]

@@ -8,17 +8,18 @@ from pathlib import Path
 
 import click
 
-from bot.cli.group import (_echo_findings, _knowledge_option, _knowledge_path, _services, _summary,
-                           main)
+from bot.cli.group import (_echo_findings, _knowledge_option, _knowledge_path, _lang_option,
+                           _services, _summary, _text, main)
+from bot.i18n import N_
 from bot.knowledge.findings import Level, has_errors
 
 
-@main.command()
+@main.command(help=N_("Check a knowledge folder and list every problem with file, line and column."))
 @_knowledge_option
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def validate(knowledge_dir: Path | None, strict: bool, as_json: bool) -> None:
-    """Check a knowledge folder and list every problem with file, line and column."""
+@click.option("--strict", is_flag=True, help=N_("Warnings fail too (exit 1)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the findings as JSON."))
+@_lang_option
+def validate(knowledge_dir: Path | None, strict: bool, as_json: bool, lang: str | None) -> None:
     from bot.knowledge.validation import validate as run_validate
 
     path = _knowledge_path(knowledge_dir)
@@ -31,32 +32,36 @@ def validate(knowledge_dir: Path | None, strict: bool, as_json: bool) -> None:
                                            "passed": not failed}}, ensure_ascii=False, indent=1))
     else:
         _echo_findings(findings, err=False)
-        verdict = "FAILED" if failed else "ok"
+        _ = _text()
+        verdict = _(N_("FAILED")) if failed else _(N_("ok"))
         click.echo(f"{path}: {_summary(findings)} – {verdict}")
     sys.exit(1 if failed else 0)
 
 
-@main.command()
+@main.command(help=N_("Run test questions against the knowledge; exit 1 if any case fails."))
 @_knowledge_option
 @click.option("--cases", "cases_files", type=click.Path(path_type=Path), multiple=True,
-              help="A cases file (repeatable; default: every .yaml in <knowledge>/tests/).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (docs: knowledge-format.md).")
-@click.option("--failures-only", is_flag=True, help="List only the cases that failed.")
+              help=N_("A cases file (repeatable; default: every .yaml in <knowledge>/tests/)."))
+@click.option("--json", "as_json", is_flag=True,
+              help=N_("Print one JSON document (docs: knowledge-format.md)."))
+@click.option("--failures-only", is_flag=True, help=N_("List only the cases that failed."))
+@_lang_option
 def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bool,
-          failures_only: bool) -> None:
-    """Run test questions against the knowledge; exit 1 if any case fails."""
+          failures_only: bool, lang: str | None) -> None:
     from bot.coordination.cases import check_cases, read_cases
 
+    _ = _text()
     services = _services(knowledge_dir)
     if not cases_files:
         tests = services.knowledge.root / "tests"
         cases_files = tuple(sorted(tests.glob("*.yaml"))) if tests.is_dir() else ()
         if not cases_files:
-            raise click.UsageError(f"no cases file given and none found in {tests}; use --cases FILE")
+            raise click.UsageError(_(N_("no cases file given and none found in {folder}; use "
+                                        "--cases FILE"), folder=tests))
     cases, problems = [], []
     for path in cases_files:
         if not path.is_file():
-            raise click.BadParameter(f"'{path}' does not exist", param_hint="--cases")
+            raise click.BadParameter(_(N_("'{path}' does not exist"), path=path), param_hint="--cases")
         found, findings = read_cases(path)
         cases += found
         problems += findings
@@ -77,21 +82,26 @@ def check(knowledge_dir: Path | None, cases_files: tuple[Path, ...], as_json: bo
                 continue
             got = r.got or (", ".join(r.suggestions) if r.suggestions else "-")
             where = f" [{r.case.municipality}]" if r.case.municipality else ""
-            click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.case.text!r}{where}: expected "
-                       f"{r.case.expect}, got {r.status.value} {got} ({r.language}, {r.score:.0f})")
-        click.echo(f"{passed}/{len(results)} cases passed")
+            click.echo(_(N_("{verdict}  {text}{where}: expected {expect}, got {status} {got} "
+                            "({language}, {score})"),
+                         verdict=_(N_("PASS")) if r.passed else _(N_("FAIL")), text=repr(r.case.text),
+                         where=where, expect=r.case.expect, status=_(r.status.value), got=got,
+                         language=r.language, score=f"{r.score:.0f}"))
+        click.echo(_(N_("{passed}/{total} cases passed"), passed=passed, total=len(results)))
     sys.exit(0 if passed == len(results) and not problems else 1)
 
 
-@main.command()
+@main.command(help=N_("A table municipality × topic: how many entries answer, and what is missing."))
 @_knowledge_option
-@click.option("--stale", is_flag=True, help="List only the entries not reviewed for over a year.")
-@click.option("--lang", "-l", default=None, help="The language of topic and place names.")
+@click.option("--stale", is_flag=True, help=N_("List only the entries not reviewed for over a year."))
+@click.option("--lang", "-l", default=None, help=N_(
+    "The language of the messages and of topic and place names (default: the locale, else "
+    "English; names: the region's first language)."))
 def coverage(knowledge_dir: Path | None, stale: bool, lang: str | None) -> None:
-    """A table municipality × topic: how many entries answer, and what is missing."""
     from bot.knowledge import text_in
     from bot.coordination.reports import coverage as compute
 
+    _ = _text()
     services = _services(knowledge_dir)
     knowledge = services.knowledge
     region = knowledge.region
@@ -99,8 +109,10 @@ def coverage(knowledge_dir: Path | None, stale: bool, lang: str | None) -> None:
     report = compute(knowledge)
     if stale:
         for key, reviewed in report.stale:
-            click.echo(f"{key}: {'last reviewed ' + reviewed.isoformat() if reviewed else 'never reviewed'}")
-        click.echo(f"{len(report.stale)} entr{'y' if len(report.stale) == 1 else 'ies'} to review")
+            click.echo(f"{key}: " + (_(N_("last reviewed {date}"), date=reviewed.isoformat())
+                                     if reviewed else _(N_("never reviewed"))))
+        click.echo(_(N_("{count} entries to review"), count=len(report.stale)) if len(report.stale) != 1
+                   else _(N_("1 entry to review")))
         sys.exit(0)
     names = [text_in(region.municipality(m).name, lang, region.fallback_language)
              for m in report.municipalities]
@@ -119,7 +131,9 @@ def coverage(knowledge_dir: Path | None, stale: bool, lang: str | None) -> None:
     for name, row in zip(names, rows, strict=True):
         click.echo((name.ljust(width) + "  ".join(x.ljust(c) for x, c in zip(row, columns, strict=True))).rstrip())
     for key, part, language in report.missing:
-        click.echo(f"missing: {key} has no {part} in '{language}'")
+        click.echo(_(N_("missing: {entry} has no {part} in '{language}'"), entry=key, part=part,
+                     language=language))
     empty = report.empty()
-    click.echo(f"{len(knowledge.entries)} entries; {len(empty)} empty topic cell(s); "
-               f"{len(report.missing)} missing translation(s); {len(report.stale)} to review")
+    click.echo(_(N_("{entries} entries; {empty} empty topic cell(s); {missing} missing "
+                    "translation(s); {stale} to review"), entries=len(knowledge.entries),
+                 empty=len(empty), missing=len(report.missing), stale=len(report.stale)))

@@ -12,11 +12,23 @@ from pathlib import Path
 
 import click
 
-from bot.i18n import CatalogMissing
+from bot.cli.language import LANG_HELP, LocalizedGroup, text_for
+from bot.i18n import N_, CatalogMissing
 from bot.knowledge import KnowledgeError
 from bot.knowledge.findings import Finding, Level
 
-KNOWLEDGE_HELP = "The knowledge folder (default: $VERTSKAP_KNOWLEDGE or the shipped knowledge/)."
+KNOWLEDGE_HELP = N_("The knowledge folder (default: $VERTSKAP_KNOWLEDGE, else ./knowledge with a "
+                    "region.yaml, else the shipped knowledge/).")
+
+
+def _lang_option(f):
+    """--lang: the language of the messages (the command reads it before click does)."""
+    return click.option("--lang", "-l", default=None, help=LANG_HELP)(f)
+
+
+def _text():
+    """The translator for this command line's language (--lang, else the locale)."""
+    return text_for(click.get_current_context(silent=True))
 
 
 def _knowledge_option(f):
@@ -38,7 +50,7 @@ def _echo_findings(findings: list[Finding], err: bool = True) -> None:
 def _summary(findings: list[Finding]) -> str:
     errors = sum(f.level is Level.ERROR for f in findings)
     warnings = len(findings) - errors
-    return f"{errors} error(s), {warnings} warning(s)"
+    return _text()(N_("{errors} error(s), {warnings} warning(s)"), errors=errors, warnings=warnings)
 
 
 def _services(knowledge_dir: Path | None):
@@ -51,14 +63,16 @@ def _services(knowledge_dir: Path | None):
     except KnowledgeError as exc:
         errors = [f for f in exc.findings if f.level is Level.ERROR]
         _echo_findings(errors)
-        click.echo(f"{path}: the knowledge has {_summary(errors)}; fix them and try again "
-                   "(vertskap validate lists everything)", err=True)
+        click.echo(_text()(N_("{path}: the knowledge has {summary}; fix them and try again "
+                              "(vertskap validate lists everything)"),
+                           path=path, summary=_summary(errors)), err=True)
         sys.exit(1)
     except CatalogMissing as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_text()(N_("error: {problem}"), problem=exc), err=True)
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalizedGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Vertskap: the newcomer assistant for Midt-Troms."))
 def main() -> None:
-    """Vertskap: the newcomer assistant for Midt-Troms."""
+    pass

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from bot.cli.group import _knowledge_option, _services, main
+from bot.i18n import N_
 
 
-@main.command()
+@main.command(help=N_("A QR code (PNG and SVG) for the deep link of a municipality, language and topic."))
 @_knowledge_option
 @click.option("--municipality", "-m", required=True, help="The municipality id.")
 @click.option("--lang", "-l", default=None, help="Preselect this language.")
@@ -18,7 +19,6 @@ from bot.cli.group import _knowledge_option, _services, main
 @click.option("--out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="The folder for the PNG and SVG files.")
 def poster(knowledge_dir, municipality, lang, topic, username, out) -> None:
-    """A QR code (PNG and SVG) for the deep link of a municipality, language and topic."""
     from bot.coordination.posters import deep_link, write_qr_codes
 
     services = _services(knowledge_dir)

@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 
 from bot.cli.group import _knowledge_option, _knowledge_path, _services, main
+from bot.i18n import N_
 
 
-@main.command()
+@main.command(help=N_("Chat with the assistant in the terminal (no Telegram token needed)."))
 @_knowledge_option
 @click.option("--municipality", "-m", default=None, help="Start as a user of this municipality id.")
 @click.option("--lang", "-l", default=None, help="Start in this language (nb, en, de, …).")
 def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None) -> None:
-    """Chat with the assistant in the terminal (no Telegram token needed)."""
     from bot.cli.console import chat as run_chat
     from bot.conversation import Engine
 
@@ -38,7 +38,7 @@ def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None)
              municipality=municipality, language=lang)
 
 
-@main.command()
+@main.command(help=N_("Ask one question and print the reply (or, with --explain, why)."))
 @click.argument("question")
 @_knowledge_option
 @click.option("--municipality", "-m", default=None, help="The user's chosen municipality id.")
@@ -46,7 +46,6 @@ def chat(knowledge_dir: Path | None, municipality: str | None, lang: str | None)
 @click.option("--explain", is_flag=True, help="Show the outcome and the top candidates with scores.")
 def ask(question: str, knowledge_dir: Path | None, municipality: str | None, lang: str | None,
         explain: bool) -> None:
-    """Ask one question and print the reply (or, with --explain, why)."""
     from bot.cli.console import render
     from bot.conversation import Engine, TextMessage, UserState
 

@@ -53,6 +53,7 @@ class Reloader:
         self.services = services
         self.folder = Path(folder)
         self._lock = threading.Lock()
+        self.failures = 0  # reloads refused since start, for the metrics
 
     def reload(self) -> ReloadResult:
         with self._lock:
@@ -66,12 +67,14 @@ class Reloader:
                                       len(self.services.knowledge.entries), errors)
                 for finding in errors:
                     log.error("knowledge: %s", finding)
+                self.failures += 1
                 return result
             if knowledge.region.languages != self.services.knowledge.region.languages:
                 # New languages need their catalogs checked at start: not done live.
                 finding = Finding("region.yaml", 1, 1, Level.ERROR,
                                   "the languages changed; restart the assistant to use them")
                 log.error("knowledge: %s", finding)
+                self.failures += 1
                 return ReloadResult(False, time.perf_counter() - start,
                                     len(self.services.knowledge.entries), (finding,))
             emergency = EmergencyDetector(knowledge.region.languages)

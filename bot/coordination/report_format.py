@@ -149,12 +149,17 @@ class Formatter:
         return "".join(svg)
 
 
-def gaps_markdown(gaps: list[Gap]) -> str:
-    out = ["| # | count | example | languages | municipalities | why |", "|---|---|---|---|---|---|"]
+GAP_COLUMNS = (N_("count"), N_("example"), N_("languages"), N_("municipalities"), N_("why"))
+GAP_REASONS = (N_("fallback"), N_("suggestion not taken"), N_("thumbs down"))  # reports.gaps
+
+
+def gaps_markdown(gaps: list[Gap], _=lambda message: message) -> str:
+    """The gaps as a Markdown table; `_` translates the headings and reasons."""
+    out = ["| # | " + " | ".join(_(c) for c in GAP_COLUMNS) + " |", "|---|---|---|---|---|---|"]
     for i, g in enumerate(gaps, 1):
         example = g.example.replace("|", "\\|").replace("\n", " ")
         out.append(f"| {i} | {g.count} | {example} | {', '.join(g.languages)} | "
-                   f"{', '.join(g.municipalities)} | {', '.join(g.reasons)} |")
+                   f"{', '.join(g.municipalities)} | {', '.join(_(r) for r in g.reasons)} |")
     return "\n".join(out) + "\n"
 
 

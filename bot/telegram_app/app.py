@@ -21,10 +21,11 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Appli
 from bot.config import Settings
 from bot.conversation import ButtonPress, Command, Engine, Event, Services, TextMessage, Turn
 from bot.i18n import N_
+from bot.ops.metrics import Metrics
 from bot.store import Store
 from bot.telegram_app import coordinators, hosts
 from bot.telegram_app.context import SERVICES, Vertskap, send_retrying, user_language, vertskap
-from bot.telegram_app.processor import PerUserUpdateProcessor
+from bot.telegram_app.web import MeasuredUpdateProcessor, count_turn, install as install_metrics
 from bot.telegram_app.render import render
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Even
     if turn.state != state:
         app.store.save_user(user_id, turn.state)
     app.store.add_records(user_id, turn.records)
+    count_turn(context, turn.records)
     if turn.rating is not None:
         ticket = app.store.ticket(turn.rating[0])
         if ticket is not None and ticket.user_id == user_id and ticket.status == "closed":
@@ -231,12 +233,13 @@ async def set_commands(application: Application) -> None:
 
 def build_application(settings: Settings, services: Services, store: Store) -> Application:
     """The application with every handler, in the order they are tried."""
+    metrics = Metrics(services.knowledge.region.languages)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
+        .concurrent_updates(MeasuredUpdateProcessor(settings.max_concurrent_updates, metrics))
         .post_init(post_init)
         .post_stop(coordinators.stop_watching)
     )
@@ -245,6 +248,7 @@ def build_application(settings: Settings, services: Services, store: Store) -> A
                                                       max_retries=3))
     application = builder.build()
     application.bot_data[SERVICES] = Vertskap(settings, services, store)
+    install_metrics(application, metrics)
 
     # Private chats always; group chats only where the config names them.
     chats = filters.ChatType.PRIVATE

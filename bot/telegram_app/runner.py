@@ -14,6 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.config import Settings
 from bot.conversation import Services
 from bot.store import Store
+from bot.telegram_app import web
 from bot.telegram_app.app import build_application
 
 
@@ -42,18 +43,21 @@ def bot_username(settings: Settings) -> str:
                              f"{str(exc).replace(settings.token, '[secret]')}") from None
 
 
-def run_application(settings: Settings, services: Services, store: Store) -> None:
-    """Serves until stopped: by webhook when the settings have one, else by long polling."""
+def run_application(settings: Settings, services: Services, store: Store,
+                    metrics_at: tuple[str, int] | None = None) -> None:
+    """Serves until stopped: by webhook when the settings have one, else by long polling.
+
+    /healthz and /metrics are served beside a webhook, and at `metrics_at` (listen, port).
+    """
     logging.getLogger("vertskap").info("starting as @%s", bot_username(settings))
     application = build_application(settings, services, store)
     try:
         if settings.webhook:
-            hook = settings.webhook
-            application.run_webhook(listen=hook.listen, port=hook.port, url_path=hook.path,
-                                    webhook_url=f"{hook.url.rstrip('/')}/{hook.path}",
-                                    secret_token=hook.secret_token,
-                                    allowed_updates=Update.ALL_TYPES)
+            web.run_webhook(application, settings.webhook, allowed_updates=Update.ALL_TYPES,
+                            metrics_at=metrics_at)
         else:
+            if metrics_at:
+                web.serve_while_polling(application, *metrics_at)
             application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         raise TokenRejected() from None

@@ -1,0 +1,1 @@
+"""Running Vertskap as a service: packaging, health, metrics, backups, new regions."""

@@ -264,7 +264,7 @@ def test_unknown_keys_in_faq_files_suggest_the_close_one(tmp_path):
         "faq/common/work.yaml:7:5: error: unknown key 'link' in entry 'tax-deduction'; "
         "did you mean 'links'?",
         "faq/common/work.yaml:8:5: error: unknown key 'note' in entry 'tax-deduction'; remove it or "
-        "use one of: id, topic, questions, answer, links, reviewed",
+        "use one of: id, topic, questions, answer, links, reviewed, web",
     ]
 
 

@@ -53,6 +53,7 @@ class Entry:
     reviewed: dt.date | None = None
     source: str = ""
     line: int = 0
+    web: bool = True  # False: the assistant answers with it, the website leaves it out
 
     @property
     def key(self) -> str:

@@ -189,6 +189,7 @@ def build_entries(doc: Document, region: Region, findings: list[Finding]) -> lis
             answer=MappingProxyType(answer),
             links=tuple(str(x) for x in links if isinstance(x, str)) if isinstance(links, list) else (),
             reviewed=parse_date(raw.get("reviewed")),
+            web=raw.get("web") is not False,
             source=doc.name,
             line=doc.where(*at)[0],
         ))

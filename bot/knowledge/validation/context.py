@@ -20,7 +20,7 @@ from bot.text import fold
 REGION_KEYS = ("id", "name", "languages", "topics", "municipalities")
 MUNICIPALITY_KEYS = ("id", "name", "aliases", "website")
 FILE_KEYS = ("topic", "entries")
-ENTRY_KEYS = ("id", "topic", "questions", "answer", "links", "reviewed")
+ENTRY_KEYS = ("id", "topic", "questions", "answer", "links", "reviewed", "web")
 
 # Scores are rapidfuzz fuzz.ratio values, 0–100.
 SAME_QUESTION_SCORE = 92  # two normalised questions from here up cannot be told apart

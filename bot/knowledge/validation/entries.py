@@ -218,3 +218,12 @@ def check_reviewed(ctx: Context) -> Iterable[Finding]:
 
 
 # --------------------------------------------------------------------------- checker: overlap
+
+
+def check_web(ctx: Context) -> Iterable[Finding]:
+    for e in ctx.entries:
+        value = e.data.get("web")
+        if value is not None and not isinstance(value, bool):
+            yield e.finding(Level.ERROR, f"web '{shown(value)}' of {e.label} is neither true nor "
+                            "false; write 'web: false' to leave the entry off the website, or "
+                            "remove the line", "web")

@@ -11,7 +11,8 @@ from bot.knowledge.reading import Parsed, parse_folder
 from bot.knowledge.validation.context import INTERNAL, Context, make_context, shown
 from bot.knowledge.validation.entries import (check_answers, check_entry_ids, check_entry_keys,
                                               check_faq_file_keys, check_faq_scopes, check_links,
-                                              check_questions, check_reviewed, check_topics)
+                                              check_questions, check_reviewed, check_topics,
+                                              check_web)
 from bot.knowledge.validation.overlap import check_question_overlap
 from bot.knowledge.validation.region import (check_faq_structure_without_region,
                                              check_municipality_names, check_municipality_websites,
@@ -38,6 +39,7 @@ CHECKERS: tuple[Checker, ...] = (
     check_answers,
     check_links,
     check_reviewed,
+    check_web,
     check_question_overlap,
 )
 

@@ -30,7 +30,8 @@ def test_calibrate_is_reproducible_and_its_file_is_used(folder, tmp_path):
     runner = CliRunner()
     first = runner.invoke(main, ["calibrate", "--knowledge", str(folder), "--out", str(tmp_path / "a.json")])
     assert first.exit_code == 0, first.output
-    assert "30 cases from 1 file(s)" in first.output and "cross-validated:" in first.output
+    assert "30 cases from 1 file(s)" in first.output and "Cross-validated" in first.output
+    assert "tests/cases.yaml: 30 cases; answered correctly" in first.output
     second = runner.invoke(main, ["calibrate", "--knowledge", str(folder)])
     assert second.exit_code == 0, second.output
     own = folder / "calibration.json"

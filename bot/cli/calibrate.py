@@ -7,65 +7,77 @@ from pathlib import Path
 
 import click
 
-from bot.cli.group import _echo_findings, _knowledge_option, _knowledge_path, main
+from bot.cli.group import (_echo_findings, _knowledge_option, _knowledge_path, _lang_option,
+                           _stop_on_knowledge_errors, _text, main)
+from bot.i18n import N_
 from bot.knowledge import KnowledgeError
-from bot.knowledge.findings import Level
 from bot.matching.decision import CalibrationError
 from bot.matching.semantic import SemanticError
 
 
-@main.command()
+@main.command(help=N_("Fit the answer decision on the test cases and write calibration.json."))
 @_knowledge_option
 @click.option("--cases", "cases_files", type=click.Path(path_type=Path), multiple=True,
-              help="A cases file (repeatable; default: every .yaml under <knowledge>/tests/, "
-                   "subfolders included).")
+              help=N_("A cases file (repeatable; default: every .yaml under <knowledge>/tests/, "
+                      "subfolders included)."))
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Where to write the weights (default: <knowledge>/calibration.json).")
-def calibrate(knowledge_dir: Path | None, cases_files: tuple[Path, ...], out: Path | None) -> None:
-    """Fit the answer decision on the test cases and write calibration.json."""
+              help=N_("Where to write the weights (default: <knowledge>/calibration.json)."))
+@_lang_option
+def calibrate(knowledge_dir: Path | None, cases_files: tuple[Path, ...], out: Path | None,
+              lang: str | None) -> None:
     from bot.coordination.cases import example, read_cases
-    from bot.matching.decision import fit, neutral
     from bot.knowledge import load_knowledge
     from bot.matching import Matcher
+    from bot.matching.decision import fit, neutral
     from bot.matching.prepared import vector_cache
     from bot.matching.semantic import MODEL
 
+    _ = _text()
     path = _knowledge_path(knowledge_dir)
     try:
         knowledge = load_knowledge(path)
         matcher = Matcher(knowledge, calibration=neutral(MODEL), vector_cache=vector_cache(path))
     except KnowledgeError as exc:
-        _echo_findings([f for f in exc.findings if f.level is Level.ERROR])
-        click.echo(f"{path}: fix the knowledge first (vertskap validate lists everything)", err=True)
-        sys.exit(1)
+        _stop_on_knowledge_errors(path, exc)
     except SemanticError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_(N_("error: {problem}"), problem=exc), err=True)
         sys.exit(1)
     if not cases_files:
         cases_files = tuple(sorted((path / "tests").rglob("*.yaml")))
-    cases, problems = [], []
+    cases, problems, files = [], [], []
     for f in cases_files:
         found, findings = read_cases(f)
         cases += found
         problems += findings
+        files += [_relative(f, path)] * len(found)
     _echo_findings(problems)
     if problems:
         sys.exit(1)
     try:
         calibration = fit([example(matcher, c) for c in cases], MODEL,
-                          sources=[_relative(f, path) for f in cases_files])
+                          sources=[_relative(f, path) for f in cases_files], files=files)
     except CalibrationError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_(N_("error: {problem}"), problem=exc), err=True)
         sys.exit(1)
     target = out or path / "calibration.json"
     calibration.save(target)
-    cv = calibration.report["cross_validated"]
-    click.echo(f"{len(cases)} cases from {len(cases_files)} file(s); answer at p ≥ "
-               f"{calibration.answer:.2f}, suggest at p ≥ {calibration.suggest:.2f}")
-    click.echo(f"cross-validated: answered correctly {cv['answered_correct']:.1%}, correct or "
-               f"suggested {cv['correct_or_suggested']:.1%}, wrong {cv['wrong']:.1%}, "
-               f"refused out of scope {cv['refusal']:.1%}")
-    click.echo(f"wrote {target}")
+    click.echo(_(N_("{cases} cases from {files} file(s); answer at p ≥ {answer}, suggest at p ≥ "
+                    "{suggest}"), cases=len(cases), files=len(cases_files),
+                 answer=f"{calibration.answer:.2f}", suggest=f"{calibration.suggest:.2f}"))
+    click.echo(_(N_("Cross-validated (each case judged by a model fitted without it):")))
+    by_file = {_(N_("all cases")): calibration.report["cross_validated"],
+               **calibration.report.get("cross_validated_by_file", {})}
+    for name, f in by_file.items():
+        click.echo(_(N_("  {name}: {cases} cases; answered correctly {correct}, correct or "
+                        "suggested {offered}, wrong {wrong}, out of scope refused {refused}"),
+                     name=name, cases=f["cases"], correct=_percent(f["answered_correct"]),
+                     offered=_percent(f["correct_or_suggested"]), wrong=_percent(f["wrong"]),
+                     refused=_percent(f["refusal"])))
+    click.echo(_(N_("wrote {path}"), path=target))
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.1%}"
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -55,6 +56,16 @@ def _summary(findings: list[Finding]) -> str:
     return _text()(N_("{errors} error(s), {warnings} warning(s)"), errors=errors, warnings=warnings)
 
 
+def _stop_on_knowledge_errors(path: Path, exc: KnowledgeError) -> NoReturn:
+    """Print the errors that stop a knowledge folder from loading, and exit 1."""
+    errors = [f for f in exc.findings if f.level is Level.ERROR]
+    _echo_findings(errors)
+    click.echo(_text()(N_("{path}: the knowledge has {summary}; fix them and try again "
+                          "(vertskap validate lists everything)"),
+                       path=path, summary=_summary(errors)), err=True)
+    sys.exit(1)
+
+
 def _services(knowledge_dir: Path | None):
     """Load the services, or exit 1 with the findings that stop it."""
     from bot.services import load_services
@@ -63,12 +74,7 @@ def _services(knowledge_dir: Path | None):
     try:
         return load_services(path)
     except KnowledgeError as exc:
-        errors = [f for f in exc.findings if f.level is Level.ERROR]
-        _echo_findings(errors)
-        click.echo(_text()(N_("{path}: the knowledge has {summary}; fix them and try again "
-                              "(vertskap validate lists everything)"),
-                           path=path, summary=_summary(errors)), err=True)
-        sys.exit(1)
+        _stop_on_knowledge_errors(path, exc)
     except (CatalogMissing, CalibrationError, SemanticError) as exc:
         click.echo(_text()(N_("error: {problem}"), problem=exc), err=True)
         sys.exit(1)

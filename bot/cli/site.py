@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from bot.cli.group import (_echo_findings, _knowledge_option, _knowledge_path, _lang_option,
-                           _summary, _text, main)
+from bot.cli.group import (_knowledge_option, _knowledge_path, _lang_option,
+                           _stop_on_knowledge_errors, _text, main)
 from bot.i18n import N_, CatalogMissing
-from bot.knowledge import KnowledgeError, Level
+from bot.knowledge import KnowledgeError
 
 
 def _load(knowledge_dir: Path | None, config_file: Path | None):
@@ -28,12 +28,7 @@ def _load(knowledge_dir: Path | None, config_file: Path | None):
         routing = settings and routing_from_settings(
             settings.hosts, [m.id for m in knowledge.region.municipalities], settings.source)
     except KnowledgeError as exc:
-        errors = [f for f in exc.findings if f.level is Level.ERROR]
-        _echo_findings(errors)
-        click.echo(_text()(N_("{path}: the knowledge has {summary}; fix them and try again "
-                              "(vertskap validate lists everything)"),
-                           path=path, summary=_summary(errors)), err=True)
-        sys.exit(1)
+        _stop_on_knowledge_errors(path, exc)
     except (CatalogMissing, ConfigError) as exc:
         click.echo(_text()(N_("error: {problem}"), problem=exc), err=True)
         sys.exit(1)

@@ -339,6 +339,11 @@ class Outcomes:
     probs: list[np.ndarray]
     rights: list[np.ndarray]
 
+    def subset(self, indices: Sequence[int]) -> "Outcomes":
+        at = list(indices)
+        return Outcomes(self.best_p[at], self.best_right[at], self.answerable[at],
+                        [self.probs[i] for i in at], [self.rights[i] for i in at])
+
     def figures(self, answer: float, suggest: float, max_suggestions: int = 3) -> dict:
         n = len(self.best_p)
         answered = self.best_p >= answer
@@ -350,14 +355,15 @@ class Outcomes:
                 continue
             order = np.argsort(-p, kind="stable")[:max_suggestions]
             suggested_right[i] = bool(np.any(r[order] & (p[order] >= suggest)))
-        a = max(1, int(self.answerable.sum()))
+        a = int(self.answerable.sum())
         oos = ~self.answerable
+        share = lambda part, whole: round(float(part) / whole, 4) if whole else None  # noqa: E731
         return {
             "cases": n,
-            "answered_correct": round(float(correct.sum()) / a, 4),
-            "correct_or_suggested": round(float((correct | (suggested_right & self.answerable)).sum()) / a, 4),
-            "wrong": round(float(wrong.sum()) / max(1, n), 4),
-            "refusal": round(float((~answered & oos).sum()) / max(1, int(oos.sum())), 4),
+            "answered_correct": share(correct.sum(), a),
+            "correct_or_suggested": share((correct | (suggested_right & self.answerable)).sum(), a),
+            "wrong": share(wrong.sum(), n),
+            "refusal": share((~answered & oos).sum(), int(oos.sum())),
         }
 
 
@@ -402,7 +408,7 @@ def choose_thresholds(out: Outcomes, wrong_at_most: float = WRONG_AT_MOST) -> tu
     for s in np.round(np.arange(0.02, answer + 1e-9, 0.01), 2):
         f = out.figures(answer, float(s))
         noisy = int(sum(1 for i in oos if s <= out.best_p[i] < answer))
-        gain = f["correct_or_suggested"] * out.answerable.sum() - 0.5 * noisy
+        gain = (f["correct_or_suggested"] or 0.0) * out.answerable.sum() - 0.5 * noisy
         if gain > best_gain:
             best_s, best_gain = float(s), gain
     return answer, best_s
@@ -429,8 +435,10 @@ def cross_validate(examples: Sequence[Example], model: str,
     return out, choose_thresholds(out)
 
 
-def fit(examples: Sequence[Example], model: str, sources: Sequence[str] = ()) -> Calibration:
-    """Fit on all cases, with thresholds from cross-validation; the report says how it went."""
+def fit(examples: Sequence[Example], model: str, sources: Sequence[str] = (),
+        files: Sequence[str] | None = None) -> Calibration:
+    """Fit on all cases, with thresholds from cross-validation; the report says how it went
+    (overall and, given `files` – each example's cases file –, per file)."""
     small_talk = choose_small_talk(examples)
     examples = out_of_fold_negatives(examples)
     cv, thresholds = cross_validate(examples, model, small_talk)
@@ -440,6 +448,10 @@ def fit(examples: Sequence[Example], model: str, sources: Sequence[str] = ()) ->
         "sources": list(sources),
         "cross_validated": cv.figures(*thresholds),
     }
+    if files is not None:
+        report["cross_validated_by_file"] = {
+            name: cv.subset([i for i, f in enumerate(files) if f == name]).figures(*thresholds)
+            for name in dict.fromkeys(files)}
     cal = _model(examples, thresholds, model, report, small_talk)
     report["training"] = outcomes(cal, examples, small_talk).figures(*thresholds)
     return cal

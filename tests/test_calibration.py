@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.knowledge import load_knowledge
-from bot.matching import Matcher, decision
-from bot.matching.decision import CalibrationError, Example, Outcomes, load_calibration
+from bot.matching import Matcher, decision, fitting
+from bot.matching.decision import CalibrationError, load_calibration
+from bot.matching.fitting import Example, Outcomes
 from bot.matching.semantic import MODEL
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "region-cases" / "cases.yaml"
@@ -76,7 +77,7 @@ def test_weights_for_other_features_are_refused(tmp_path):
 def test_the_shipped_calibration_loads_and_keeps_wrong_answers_within_one_percent():
     cal = load_calibration(decision.shipped_calibration_path(), MODEL)
     assert 0 < cal.suggest <= cal.answer < 1
-    assert cal.report["cross_validated"]["wrong"] <= decision.WRONG_AT_MOST
+    assert cal.report["cross_validated"]["wrong"] <= fitting.WRONG_AT_MOST
     assert cal.report["cases"] >= 1000
 
 
@@ -88,7 +89,7 @@ def test_the_answer_threshold_is_the_lowest_that_keeps_wrong_answers_within_the_
         right[np.argmin(abs(p - wrong_at))] = False
     out = Outcomes(p, right, np.ones(200, dtype=bool), [np.array([x]) for x in p],
                    [np.array([r]) for r in right])
-    answer, _ = decision.choose_thresholds(out, wrong_at_most=0.01)  # 2 wrong allowed
+    answer, _ = fitting.choose_thresholds(out, wrong_at_most=0.01)  # 2 wrong allowed
     assert 0.75 < answer <= 0.8
     assert out.figures(answer, 0.0)["wrong"] <= 0.01
 
@@ -100,6 +101,6 @@ def test_fitting_is_deterministic():
         rows = rng.normal(size=(3, len(decision.FEATURES)))
         right = np.array([i % 3 != 0, False, False])
         examples.append(Example(rows, right, i % 3 != 0))
-    a = decision.fit(examples, MODEL)
-    b = decision.fit(examples, MODEL)
+    a = fitting.fit(examples, MODEL)
+    b = fitting.fit(examples, MODEL)
     assert a.to_json() == b.to_json()

@@ -28,7 +28,8 @@ def calibrate(knowledge_dir: Path | None, cases_files: tuple[Path, ...], out: Pa
     from bot.coordination.cases import example, read_cases
     from bot.knowledge import load_knowledge
     from bot.matching import Matcher
-    from bot.matching.decision import fit, neutral
+    from bot.matching.decision import neutral
+    from bot.matching.fitting import fit
     from bot.matching.prepared import vector_cache
     from bot.matching.semantic import MODEL
 

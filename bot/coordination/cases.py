@@ -9,7 +9,7 @@ import numpy as np
 
 from bot.knowledge.findings import Finding, Level
 from bot.knowledge import Document, parse_yaml
-from bot.matching import Matcher, Outcome, decision
+from bot.matching import Matcher, Outcome, decision, fitting
 
 NONE = "none"
 
@@ -92,7 +92,7 @@ def is_none(expect: str) -> bool:
     return expect.lower() in (NONE, "null", "~")
 
 
-def example(matcher: Matcher, case: Case) -> decision.Example:
+def example(matcher: Matcher, case: Case) -> fitting.Example:
     """A case as the calibration sees it: its candidates' feature rows and the right one."""
     m = matcher.match(case.text, municipality=case.municipality, limit=100)
     rows = np.array([c.features for c in m.candidates], dtype=np.float64).reshape(
@@ -102,7 +102,7 @@ def example(matcher: Matcher, case: Case) -> decision.Example:
                       for c in m.candidates], dtype=bool)
     query = matcher.embedder.embed_one(matcher.meaning_text(case.text)) \
         if matcher.semantic is not None else None
-    return decision.Example(rows, right, answerable,
+    return fitting.Example(rows, right, answerable,
                             m.small_talk_margin if m.small_talk_margin is not None else -1.0,
                             query, case.text)
 

@@ -20,6 +20,7 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,37 +105,46 @@ class KnowledgeVectorsAtRandom:
         return self.real.embed_one(text)
 
 
-def measure(folder: Path, label: str, limit: int, random_vectors: bool = False) -> None:
+def measure(folder: Path, which: str, limit: int, random_vectors: bool) -> None:
+    """One matcher ('lexical' or 'full') on one folder, in a process of its own, so that
+    the peak memory is that matcher's."""
     rng = random.Random(1)
     before = peak_mb()
     parsed, t_parse = timed(lambda: parse_folder(folder))
     findings, t_checks = timed(lambda: validate_parsed(parsed, checkers=SERVING_CHECKERS))
     k = parsed.knowledge
-    lexical, t_lexical = timed(lambda: Matcher(k, semantic=False))
     if random_vectors:
         meaning.shared_embedder = lambda real=shared_embedder(): KnowledgeVectorsAtRandom(real)
     with tempfile.TemporaryDirectory() as cache:  # cold: nothing embedded before
-        full, t_full = timed(lambda: Matcher(k, vector_cache=VectorCache(Path(cache) / "v.npz")))
-    qs = questions(k, limit, rng)
-    lex_ms, full_ms = latencies(lexical, qs), latencies(full, qs)
+        matcher, t_build = timed(lambda: Matcher(k, semantic=which == "full",
+                                                 vector_cache=VectorCache(Path(cache) / "v.npz")))
+    ms = latencies(matcher, questions(k, limit, rng))
     variants = sum(len(q) for e in k.entries for q in e.questions.values())
-    print(f"{label}: {len(k.region.municipalities)} municipalities, {len(k.entries)} entries, "
-          f"{variants} question variants, {len(lexical.vocabulary.terms)} words")
-    print(f"  load      parse {t_parse:.2f} s + checks {t_checks:.2f} s ({len(findings)} findings)")
-    print(f"            lexical index {t_lexical:.2f} s → cold start, lexical only "
-          f"{t_parse + t_checks + t_lexical:.2f} s")
-    print(f"            lexical + semantic (embedding every question{' at random' if random_vectors else ''}) "
-          f"{t_full:.2f} s → cold start {t_parse + t_checks + t_full:.2f} s")
-    print(f"  latency   {len(qs)} questions, lexical only:        {summary(lex_ms)}")
-    print(f"            the same, lexical + semantic + p: {summary(full_ms)}")
-    print(f"  memory    peak {peak_mb():.0f} MB (before loading {before:.0f} MB)")
-    del lexical, full
-    with tempfile.TemporaryDirectory() as cache:
-        os.environ["XDG_CACHE_HOME"] = cache
-        _, t_first = timed(lambda: load_prepared(folder))
-        _, t_next = timed(lambda: load_prepared(folder))
-    print(f"  prepared  first start {t_first:.2f} s (build and write the cache), "
-          f"next start {t_next:.2f} s (read it)")
+    if which == "lexical":
+        print(f"{folder}: {len(k.region.municipalities)} municipalities, {len(k.entries)} entries, "
+              f"{variants} question variants, {len(matcher.vocabulary.terms)} words; "
+              f"parse {t_parse:.2f} s, checks {t_checks:.2f} s ({len(findings)} findings)")
+    name = {"lexical": "lexical only", "full": "lexical + semantic + p"}[which]
+    embedded = " (embedding every question" + (" at random)" if random_vectors else ")")
+    print(f"  {name:<24} cold start {t_parse + t_checks + t_build:6.2f} s"
+          f"{embedded if which == 'full' else ''}")
+    print(f"  {'':<24} latency over {len(ms)} questions: {summary(ms)}")
+    print(f"  {'':<24} peak memory {peak_mb():.0f} MB (before loading {before:.0f} MB)")
+    if which == "full":
+        del matcher
+        with tempfile.TemporaryDirectory() as cache:
+            os.environ["XDG_CACHE_HOME"] = cache
+            _, t_first = timed(lambda: load_prepared(folder))
+            _, t_next = timed(lambda: load_prepared(folder))
+        print(f"  {'':<24} prepared: first start {t_first:.2f} s (build and write the cache), "
+              f"next start {t_next:.2f} s (read it)")
+
+
+def side_by_side(folder: Path, limit: int, random_vectors: bool = False) -> None:
+    for which in ("lexical", "full"):
+        command = [sys.executable, __file__, "--one", which, "--knowledge", str(folder),
+                   "--questions", str(limit)] + (["--random-vectors"] if random_vectors else [])
+        subprocess.run(command, check=True)
 
 
 def main() -> None:
@@ -142,15 +152,20 @@ def main() -> None:
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--large", type=Path, help="folder of the generated region (made if missing)")
     parser.add_argument("--questions", type=int, default=2000)
+    parser.add_argument("--one", choices=("lexical", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--random-vectors", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    measure(args.knowledge, f"shipped ({args.knowledge})", args.questions)
+    if args.one:
+        measure(args.knowledge, args.one, args.questions, args.random_vectors)
+        return
+    side_by_side(args.knowledge, args.questions)
     if args.large:
         if not (args.large / "region.yaml").exists():
             from generate_region import write_region
 
             print(f"writing the generated region to {args.large} …")
             write_region(args.large, 360, 100)
-        measure(args.large, f"generated ({args.large})", args.questions, random_vectors=True)
+        side_by_side(args.large, args.questions, random_vectors=True)
 
 
 if __name__ == "__main__":

@@ -99,11 +99,13 @@ class Matcher(MessageWords, IndexBuilding, MeaningSide):
     def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None, *,
                  semantic: bool = True, calibration: Calibration | None = None,
                  vector_cache: VectorCache | None = None):
+        cache = vector_cache or VectorCache(None)
+        embedded = self._start_embedding(knowledge, cache) if semantic else None
         with bulk_load():
             self._build(knowledge, thresholds)
         self.foreign = ForeignLanguage(tuple(knowledge.region.languages))
         if semantic:
-            self._build_meaning(knowledge, calibration, vector_cache)
+            self._build_meaning(knowledge, calibration, cache, vector_cache is not None, embedded)
 
     def _build(self, knowledge: Knowledge, thresholds: Thresholds | None) -> None:
         self.knowledge = knowledge

@@ -8,6 +8,7 @@ with the calibrated model (`decision`).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Sequence
 
@@ -17,10 +18,26 @@ from bot.knowledge import COMMON, Entry, Knowledge
 from bot.matching import decision
 from bot.matching.decision import Calibration, Signals
 from bot.matching.index import _Word
+from bot.matching.places import _PlaceFinder
 from bot.matching.semantic import Embedder, SemanticIndex, VectorCache, shared_embedder
 from bot.matching.results import Candidate, Outcome
-from bot.matching.small_talk import SmallTalk
+from bot.matching.small_talk import SmallTalk, read_phrases
 from bot.text import fold, tokens
+
+
+def meaning_text(places: _PlaceFinder, text: str, exact: bool = False) -> str:
+    """The text to embed: without the names of municipalities and towns, which decide
+    where to look (as on the lexical side) but would pull the meaning towards any
+    question that names the same place. The knowledge's own questions spell names as
+    they are (`exact`, as the lexical index reads them); a message may misspell them."""
+    toks = tokens(text)
+    if exact:
+        found = {i for i, t in enumerate(toks) if fold(t) in places.names}
+    else:
+        _, found = places.find([fold(t) for t in toks])
+    if not found:
+        return text
+    return " ".join(t for i, t in enumerate(toks) if i not in found) or text
 
 
 class MeaningSide:
@@ -31,17 +48,34 @@ class MeaningSide:
     calibration: Calibration | None = None
     _embedder: Embedder | None = None
 
+    @staticmethod
+    def _start_embedding(knowledge: Knowledge, cache: VectorCache) -> Future:
+        """Embed the knowledge's questions and the small-talk phrases into `cache` in a
+        thread, while the lexical index is built: the engine runs in C without the GIL,
+        so the two overlap."""
+        places = _PlaceFinder(knowledge)
+        texts = [meaning_text(places, q, exact=True) for e in knowledge.entries
+                 for qs in e.questions.values() for q in qs]
+        texts += [p for phrases in read_phrases().values() for p in phrases]
+        pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
+        embedded = pool.submit(cache.vectors, texts, shared_embedder())
+        pool.shutdown(wait=False)  # the thread ends when the vectors are made
+        return embedded
+
     def _build_meaning(self, knowledge: Knowledge, calibration: Calibration | None,
-                       vector_cache: VectorCache | None) -> None:
+                       cache: VectorCache, persist: bool, embedded: Future | None = None) -> None:
         self._embedder = shared_embedder()
         self.calibration = calibration or decision.load_calibration(
             decision.calibration_path(knowledge.root), self._embedder.model)
+        if embedded is not None:
+            embedded.result()  # the questions' vectors are in the cache now
         self.semantic = SemanticIndex.build(
-            [[self.meaning_text(q) for qs in e.questions.values() for q in qs] for e in self.entries],
-            self._embedder, vector_cache)
-        self.small_talk = SmallTalk.build(self._embedder, vector_cache)
-        if vector_cache is not None:
-            vector_cache.save()
+            [[meaning_text(self._places, q, exact=True) for qs in e.questions.values() for q in qs]
+             for e in self.entries],
+            self._embedder, cache)
+        self.small_talk = SmallTalk.build(self._embedder, cache)
+        if persist:
+            cache.save()
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -55,14 +89,7 @@ class MeaningSide:
         return self._embedder
 
     def meaning_text(self, text: str) -> str:
-        """The text to embed: without the names of municipalities and towns, which decide
-        where to look (as on the lexical side) but would pull the meaning towards any
-        question that names the same place."""
-        toks = tokens(text)
-        _, places = self._places.find([fold(t) for t in toks])
-        if not places:
-            return text
-        return " ".join(t for i, t in enumerate(toks) if i not in places) or text
+        return meaning_text(self._places, text)
 
     def visible_positions(self, municipality: str | None) -> np.ndarray:
         """The positions of the entries that answer in `municipality`, overrides winning."""

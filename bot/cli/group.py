@@ -46,8 +46,10 @@ def _knowledge_path(knowledge_dir: Path | None) -> Path:
 
 
 def _echo_findings(findings: list[Finding], err: bool = True) -> None:
+    """Each finding on its line, in this command line's language (the place unchanged)."""
+    _ = _text()
     for f in findings:
-        click.echo(str(f), err=err)
+        click.echo(f.render(_), err=err)
 
 
 def _summary(findings: list[Finding]) -> str:

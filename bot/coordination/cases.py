@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, say
 from bot.knowledge import Document, parse_yaml
 from bot.matching import Matcher, Outcome, decision, fitting
 
@@ -58,21 +59,22 @@ def read_cases(path: Path) -> tuple[list[Case], list[Finding]]:
     data = doc.data
     raw = data.get("cases") if isinstance(data, dict) else data
     if not isinstance(raw, list):
-        findings.append(doc.finding(Level.ERROR, "a cases file needs a 'cases:' list"))
+        findings.append(doc.finding(Level.ERROR, say(N_("a cases file needs a 'cases:' list"))))
         return [], findings
     base = ("cases",) if isinstance(data, dict) else ()
     cases = []
     for i, item in enumerate(raw):
         at = (*base, i)
         if not isinstance(item, dict) or not isinstance(item.get("text"), (str, int, float)):
-            findings.append(doc.finding(Level.ERROR, f"case {i + 1} needs a 'text:'", *at))
+            findings.append(doc.finding(Level.ERROR, say(N_("case {number} needs a 'text:'"),
+                                                         number=i + 1), *at))
             continue
         expect = item.get("expect")
         if expect is None or isinstance(expect, bool):
             expect = NONE if expect is None and "expect" in item else expect
         if not isinstance(expect, str) or not expect.strip():
-            findings.append(doc.finding(Level.ERROR, f"case {i + 1} needs 'expect:' with an entry "
-                                        "id or 'none'", *at))
+            findings.append(doc.finding(Level.ERROR, say(N_("case {number} needs 'expect:' with an "
+                                                            "entry id or 'none'"), number=i + 1), *at))
             continue
         muni = item.get("municipality")
         lang = item.get("lang")

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Mapping
 
 from bot.knowledge.documents import Document, parse_yaml
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, say
 from bot.knowledge.model import ID_PATTERN, Knowledge, translated
 
 AUDIENCES = ("all", "eu", "non-eu", "children", "armed-forces")
@@ -157,9 +158,10 @@ def read_checklists(root: Path, knowledge: Knowledge) -> tuple[dict[str, tuple[S
         name = path.relative_to(root).as_posix()
         scope = path.stem
         if scope not in scopes:
-            findings.append(Finding(name, 1, 1, Level.ERROR,
-                                    f"checklist/{path.name} is neither common.yaml nor a municipality "
-                                    f"of region.yaml ({', '.join(sorted(scopes - {'common'}))})"))
+            findings.append(Finding(name, 1, 1, Level.ERROR, say(N_(
+                "checklist/{file} is neither common.yaml nor a municipality of region.yaml "
+                "({municipalities})"), file=path.name,
+                municipalities=", ".join(sorted(scopes - {"common"})))))
             continue
         doc = parse_yaml(path, name, findings)
         if doc is None:
@@ -186,7 +188,7 @@ def _due(due) -> tuple[int | None, tuple[int, int] | None]:
 def _steps(doc: Document, scope: str, knowledge: Knowledge, findings: list[Finding]):
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
-        findings.append(doc.finding(Level.ERROR, "a checklist file needs a 'steps:' list"))
+        findings.append(doc.finding(Level.ERROR, say(N_("a checklist file needs a 'steps:' list"))))
         return
     visible = {e.id for e in knowledge.visible_entries(None if scope == "common" else scope)}
     languages = knowledge.region.languages
@@ -194,20 +196,23 @@ def _steps(doc: Document, scope: str, knowledge: Knowledge, findings: list[Findi
     for i, raw in enumerate(data["steps"]):
         at = ("steps", i)
         if not isinstance(raw, dict):
-            findings.append(doc.finding(Level.ERROR, f"step {i + 1} must be a mapping starting with "
-                                        "'- id: …'", *at))
+            findings.append(doc.finding(Level.ERROR, say(N_("step {number} must be a mapping starting "
+                                                            "with '- id: …'"), number=i + 1), *at))
             continue
         for key in raw:
             if key not in STEP_KEYS:
-                findings.append(doc.finding(Level.ERROR, f"unknown key '{key}' in a step; a step has "
-                                            f"{', '.join(STEP_KEYS)}", *at, key, key=True))
+                findings.append(doc.finding(Level.ERROR, say(N_(
+                    "unknown key '{key}' in a step; a step has {keys}"), key=key,
+                    keys=", ".join(STEP_KEYS)), *at, key, key=True))
         sid = raw.get("id")
         if not isinstance(sid, str) or not ID_PATTERN.match(sid):
-            findings.append(doc.finding(Level.ERROR, f"step {i + 1} needs an id of lowercase letters, "
-                                        "digits and '-'", *at))
+            findings.append(doc.finding(Level.ERROR, say(N_("step {number} needs an id of lowercase "
+                                                            "letters, digits and '-'"),
+                                                         number=i + 1), *at))
             continue
         if sid in seen:
-            findings.append(doc.finding(Level.ERROR, f"step id '{sid}' appears twice; rename one",
+            findings.append(doc.finding(Level.ERROR, say(N_("step id '{id}' appears twice; rename one"),
+                                                         id=sid),
                                         *at, "id"))
             continue
         seen.add(sid)
@@ -216,24 +221,26 @@ def _steps(doc: Document, scope: str, knowledge: Knowledge, findings: list[Findi
             title = {lang: title["*"] for lang in languages}
         for lang in languages:
             if not title.get(lang):
-                findings.append(doc.finding(Level.WARNING, f"step '{sid}' has no title in '{lang}'; "
-                                            f"add title.{lang}", *at, "title"))
+                findings.append(doc.finding(Level.WARNING, say(N_(
+                    "step '{id}' has no title in '{lang}'; add title.{lang}"), id=sid, lang=lang),
+                    *at, "title"))
         entry = raw.get("entry")
         if entry not in visible:
-            findings.append(doc.finding(Level.ERROR, f"step '{sid}' links to entry '{entry}', which "
-                                        f"does not answer in {scope}; use the id of an FAQ entry",
-                                        *at, "entry"))
+            findings.append(doc.finding(Level.ERROR, say(N_(
+                "step '{id}' links to entry '{entry}', which does not answer in {scope}; use the id "
+                "of an FAQ entry"), id=sid, entry=entry, scope=scope), *at, "entry"))
             continue
         audience = raw.get("for", ["all"])
         audience = [audience] if isinstance(audience, str) else audience
         if not isinstance(audience, list) or not audience or any(a not in AUDIENCES for a in audience):
-            findings.append(doc.finding(Level.ERROR, f"step '{sid}': 'for' must list some of "
-                                        f"{', '.join(AUDIENCES)}", *at, "for"))
+            findings.append(doc.finding(Level.ERROR, say(N_("step '{id}': 'for' must list some of "
+                                                            "{audiences}"), id=sid,
+                                                         audiences=", ".join(AUDIENCES)), *at, "for"))
             continue
         days, yearly = _due(raw.get("due"))
         if days is None and yearly is None:
-            findings.append(doc.finding(Level.ERROR, f"step '{sid}': due must be {{days: 8}} (days after "
-                                        "arrival) or {date: \"03-01\"} (a date every year, MM-DD)",
-                                        *at, "due"))
+            findings.append(doc.finding(Level.ERROR, say(N_(
+                "step '{id}': due must be {{days: 8}} (days after arrival) or {{date: \"03-01\"}} "
+                "(a date every year, MM-DD)"), id=sid), *at, "due"))
             continue
         yield Step(sid, title, entry, tuple(audience), days, yearly, scope)

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, Message, say
 
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
@@ -60,7 +61,7 @@ class Document:
     def where_key(self, *path: Any) -> Position:
         return self.keys.get(tuple(path)) or self.where(*path)
 
-    def finding(self, level: Level, message: str, *path: Any, key: bool = False) -> Finding:
+    def finding(self, level: Level, message: str | Message, *path: Any, key: bool = False) -> Finding:
         line, column = self.where_key(*path) if key else self.where(*path)
         return Finding(self.name, line, column, level, message)
 
@@ -74,11 +75,12 @@ def parse_yaml(path: Path, name: str, findings: list[Finding]) -> Document | Non
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        findings.append(Finding(name, 1, 1, Level.ERROR,
-                                f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8"))
+        findings.append(Finding(name, 1, 1, Level.ERROR, say(N_(
+            "the file is not UTF-8 text (byte {byte}); save it as UTF-8"), byte=exc.start)))
         return None
     except OSError as exc:
-        findings.append(Finding(name, 1, 1, Level.ERROR, f"cannot read the file: {exc.strerror}"))
+        findings.append(Finding(name, 1, 1, Level.ERROR, say(N_("cannot read the file: {problem}"),
+                                                    problem=exc.strerror)))
         return None
     # libyaml parses fast; its error messages differ, so a broken file is read
     # again by PyYAML's own parser, whose messages the findings quote.
@@ -95,9 +97,9 @@ def parse_yaml(path: Path, name: str, findings: list[Finding]) -> Document | Non
             doc.data = _to_python(node, (), doc, loader, findings)
         return doc
     except RecursionError:
-        findings.append(Finding(name, 1, 1, Level.ERROR,
-                                "the file nests too deeply, or an alias (*name) refers to itself; "
-                                "write the values out plainly"))
+        findings.append(Finding(name, 1, 1, Level.ERROR, say(N_(
+            "the file nests too deeply, or an alias (*name) refers to itself; write the values "
+            "out plainly"))))
         return None
     except yaml.MarkedYAMLError as exc:
         findings.append(_syntax_error(name, text, exc))
@@ -105,12 +107,13 @@ def parse_yaml(path: Path, name: str, findings: list[Finding]) -> Document | Non
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - text.rfind("\n", 0, exc.position)
-        findings.append(Finding(name, line, column, Level.ERROR,
-                                f"the file contains the control character #x{exc.character:04x}, "
-                                "which YAML does not allow; delete it"))
+        findings.append(Finding(name, line, column, Level.ERROR, say(N_(
+            "the file contains the control character #x{code}, which YAML does not allow; delete it"),
+            code=f"{exc.character:04x}")))
         return None
     except yaml.YAMLError as exc:
-        findings.append(Finding(name, 1, 1, Level.ERROR, f"YAML error: {exc}"))
+        findings.append(Finding(name, 1, 1, Level.ERROR, say(N_("YAML error: {problem}"),
+                                                            problem=str(exc))))
         return None
     finally:
         if loader is not None:
@@ -139,15 +142,16 @@ def _syntax_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
-    hint = ""
+    hint: str | Message = ""
     if "\t" in text and ("tab" in problem or "'\\t'" in problem):  # PyYAML shows a tab as '\t'
-        hint = "; indent with spaces, not tabs"
+        hint = say(N_("; indent with spaces, not tabs"))
     elif "mapping values are not allowed" in problem:
-        hint = "; a text with ': ' in it needs quotes around it"
+        hint = say(N_("; a text with ': ' in it needs quotes around it"))
     elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
-        hint = ("; inside [ … ] or { … } a text with '?', ',' or ':' needs quotes around it, "
-                "or write the list with one '- ' line per text")
-    return Finding(name, line, column, Level.ERROR, f"YAML syntax error: {problem}{hint}")
+        hint = say(N_("; inside [ … ] or {{ … }} a text with '?', ',' or ':' needs quotes around "
+                      "it, or write the list with one '- ' line per text"))
+    return Finding(name, line, column, Level.ERROR, say(N_("YAML syntax error: {problem}{hint}"),
+                                                        problem=problem, hint=hint))
 
 
 def _to_python(node: yaml.Node, path: KeyPath, doc: Document, loader: _Loader,
@@ -158,14 +162,14 @@ def _to_python(node: yaml.Node, path: KeyPath, doc: Document, loader: _Loader,
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 line, col = _mark(key_node)
-                findings.append(Finding(doc.name, line, col, Level.ERROR,
-                                        "a key must be a plain word, not a list or mapping"))
+                findings.append(Finding(doc.name, line, col, Level.ERROR, say(N_(
+                    "a key must be a plain word, not a list or mapping"))))
                 continue
             key = str(key_node.value)
             if key in result:
                 line, col = _mark(key_node)
-                findings.append(Finding(doc.name, line, col, Level.ERROR,
-                                        f"key '{key}' appears twice here; keep one of them"))
+                findings.append(Finding(doc.name, line, col, Level.ERROR, say(N_(
+                    "key '{key}' appears twice here; keep one of them"), key=key)))
                 continue
             doc.keys[path + (key,)] = _mark(key_node)
             result[key] = _to_python(value_node, path + (key,), doc, loader, findings)

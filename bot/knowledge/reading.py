@@ -17,7 +17,8 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.knowledge.documents import Document, parse_yaml
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, say
 from bot.knowledge.model import (Entry, Knowledge, Municipality, Region,
                                  freeze_text, translated)
 
@@ -27,34 +28,34 @@ def read_folder(root: Path) -> tuple[Document | None, list[Document], list[Findi
     findings: list[Finding] = []
     root = Path(root)
     if not root.is_dir():
-        findings.append(Finding(str(root), 1, 1, Level.ERROR,
-                                "the knowledge folder does not exist; give its path with --knowledge"))
+        findings.append(Finding(str(root), 1, 1, Level.ERROR, say(N_(
+            "the knowledge folder does not exist; give its path with --knowledge"))))
         return None, [], findings
     region_path = root / "region.yaml"
     region_doc = None
     if region_path.is_file():
         region_doc = parse_yaml(region_path, "region.yaml", findings)
     else:
-        findings.append(Finding("region.yaml", 1, 1, Level.ERROR,
-                                "region.yaml is missing; every knowledge folder needs one"))
+        findings.append(Finding("region.yaml", 1, 1, Level.ERROR, say(N_(
+            "region.yaml is missing; every knowledge folder needs one"))))
     faq_docs = []
     faq = root / "faq"
     if not faq.is_dir():
-        findings.append(Finding("faq", 1, 1, Level.ERROR,
-                                "the folder faq/ is missing; put the entries in faq/<scope>/*.yaml"))
+        findings.append(Finding("faq", 1, 1, Level.ERROR, say(N_(
+            "the folder faq/ is missing; put the entries in faq/<scope>/*.yaml"))))
     else:
         for path in sorted(faq.rglob("*")):
             name = path.relative_to(root).as_posix()
             if path.is_dir() or path.name.startswith("."):
                 continue
             if path.suffix.lower() not in (".yaml", ".yml"):
-                findings.append(Finding(name, 1, 1, Level.WARNING,
-                                        "this file is not read: only .yaml files count in faq/"))
+                findings.append(Finding(name, 1, 1, Level.WARNING, say(N_(
+                    "this file is not read: only .yaml files count in faq/"))))
                 continue
             if len(path.relative_to(faq).parts) != 2:
-                findings.append(Finding(name, 1, 1, Level.ERROR,
-                                        "this file is not read: put it directly in faq/common/ or "
-                                        "faq/<municipality id>/"))
+                findings.append(Finding(name, 1, 1, Level.ERROR, say(N_(
+                    "this file is not read: put it directly in faq/common/ or "
+                    "faq/<municipality id>/"))))
                 continue
             doc = parse_yaml(path, name, findings)
             if doc is not None:
@@ -65,14 +66,15 @@ def read_folder(root: Path) -> tuple[Document | None, list[Document], list[Findi
 def build_region(doc: Document, findings: list[Finding]) -> Region | None:
     data = doc.data
     if not isinstance(data, dict):
-        findings.append(doc.finding(Level.ERROR, "region.yaml must be a mapping with id, name, "
-                                    "languages, topics and municipalities"))
+        findings.append(doc.finding(Level.ERROR, say(N_(
+            "region.yaml must be a mapping with id, name, languages, topics and municipalities"))))
         return None
     languages = data.get("languages")
     if not isinstance(languages, list) or not languages or not all(
             isinstance(x, str) and x for x in languages):
-        findings.append(doc.finding(Level.ERROR, "languages must be a list of language codes, "
-                                    "the fallback first, e.g. [nb, en, de]", "languages"))
+        findings.append(doc.finding(Level.ERROR, say(N_(
+            "languages must be a list of language codes, the fallback first, e.g. [nb, en, de]")),
+            "languages"))
         return None
     langs = tuple(languages)
     name = translated(data.get("name")) or {"*": str(data.get("id", ""))}
@@ -82,19 +84,20 @@ def build_region(doc: Document, findings: list[Finding]) -> Region | None:
         for tid, tname in raw_topics.items():
             topics[tid] = freeze_text(translated(tname) or {"*": tid}, langs)
     else:
-        findings.append(doc.finding(Level.ERROR, "topics must be a mapping of topic id to its "
-                                    "name, e.g. tax: {nb: Skatt, en: Tax, de: Steuern}", "topics"))
+        findings.append(doc.finding(Level.ERROR, say(N_(
+            "topics must be a mapping of topic id to its name, e.g. tax: {{nb: Skatt, en: Tax, "
+            "de: Steuern}}")), "topics"))
     municipalities = []
     raw_munis = data.get("municipalities")
     if isinstance(raw_munis, list):
         for i, m in enumerate(raw_munis):
             if not isinstance(m, dict) or not isinstance(m.get("id"), str):
-                findings.append(doc.finding(Level.ERROR, "each municipality needs an id, e.g. "
-                                            "- id: bardu", "municipalities", i))
+                findings.append(doc.finding(Level.ERROR, say(N_("each municipality needs an id, e.g. "
+                                                            "- id: bardu")), "municipalities", i))
                 continue
             aliases = m.get("aliases") or []
             if not isinstance(aliases, list):
-                findings.append(doc.finding(Level.ERROR, "aliases must be a list of names",
+                findings.append(doc.finding(Level.ERROR, say(N_("aliases must be a list of names")),
                                             "municipalities", i, "aliases"))
                 aliases = []
             municipalities.append(Municipality(
@@ -104,7 +107,8 @@ def build_region(doc: Document, findings: list[Finding]) -> Region | None:
                 website=m.get("website") if isinstance(m.get("website"), str) else None,
             ))
     else:
-        findings.append(doc.finding(Level.ERROR, "municipalities must be a list", "municipalities"))
+        findings.append(doc.finding(Level.ERROR, say(N_("municipalities must be a list")),
+                                    "municipalities"))
     return Region(
         id=str(data.get("id", "")),
         name=freeze_text(name, langs),
@@ -145,32 +149,33 @@ def build_entries(doc: Document, region: Region, findings: list[Finding]) -> lis
     scope = doc.path.parent.name
     data = doc.data
     if data is None:
-        findings.append(doc.finding(Level.WARNING, "the file is empty"))
+        findings.append(doc.finding(Level.WARNING, say(N_("the file is empty"))))
         return []
     if not isinstance(data, dict):
-        findings.append(doc.finding(Level.ERROR, "the file must be a mapping with 'topic' and "
-                                    "'entries'"))
+        findings.append(doc.finding(Level.ERROR, say(N_("the file must be a mapping with 'topic' "
+                                                    "and 'entries'"))))
         return []
     raw_entries = data.get("entries")
     if raw_entries is None:
-        findings.append(doc.finding(Level.ERROR, "the file has no 'entries:' list"))
+        findings.append(doc.finding(Level.ERROR, say(N_("the file has no 'entries:' list"))))
         return []
     if not isinstance(raw_entries, list):
-        findings.append(doc.finding(Level.ERROR, "'entries' must be a list; start each entry "
-                                    "with '- id: …'", "entries"))
+        findings.append(doc.finding(Level.ERROR, say(N_("'entries' must be a list; start each entry "
+                                                    "with '- id: …'")), "entries"))
         return []
     file_topic = data.get("topic") if isinstance(data.get("topic"), str) else None
     entries = []
     for i, raw in enumerate(raw_entries):
         at = ("entries", i)
         if not isinstance(raw, dict):
-            findings.append(doc.finding(Level.ERROR, "an entry must be a mapping starting with "
-                                        "'- id: …'", *at))
+            findings.append(doc.finding(Level.ERROR, say(N_("an entry must be a mapping starting with "
+                                                        "'- id: …'")), *at))
             continue
         entry_id = raw.get("id")
         if not isinstance(entry_id, str) or not entry_id.strip():
-            findings.append(doc.finding(Level.ERROR, f"entry number {i + 1} has no id; add "
-                                        "'id: some-name' (lowercase, digits, '-')", *at))
+            findings.append(doc.finding(Level.ERROR, say(N_(
+                "entry number {number} has no id; add 'id: some-name' (lowercase, digits, '-')"),
+                number=i + 1), *at))
             continue
         topic = raw.get("topic") if isinstance(raw.get("topic"), str) else file_topic
         questions = _questions(raw.get("questions"))

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process, utils
 
 from bot.knowledge.documents import Document, KeyPath
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, Message, say
 from bot.knowledge.model import ID_PATTERN
 from bot.knowledge.reading import Parsed
 from bot.text import fold
@@ -50,10 +51,11 @@ class RawEntry:
         return value.strip() if isinstance(value, str) and value.strip() else None
 
     @property
-    def label(self) -> str:
-        return f"entry '{self.id}'" if self.id else f"entry number {self.index + 1}"
+    def label(self) -> Message:
+        return (say(N_("entry '{id}'"), id=self.id) if self.id
+                else say(N_("entry number {number}"), number=self.index + 1))
 
-    def finding(self, level: Level, message: str, *path: Any, key: bool = False) -> Finding:
+    def finding(self, level: Level, message: str | Message, *path: Any, key: bool = False) -> Finding:
         return self.doc.finding(level, message, *self.at, *path, key=key)
 
     def line(self, *path: Any) -> int:
@@ -116,9 +118,9 @@ def suggestion(word: Any, choices: Sequence[str]) -> str | None:
     return best[0] if best else None
 
 
-def did_you_mean(word: Any, choices: Sequence[str], otherwise: str) -> str:
+def did_you_mean(word: Any, choices: Sequence[str], otherwise: Message) -> Message:
     close = suggestion(word, choices)
-    return f"did you mean '{close}'?" if close else otherwise
+    return say(N_("did you mean '{word}'?"), word=close) if close else otherwise
 
 
 def is_text(value: Any) -> bool:
@@ -126,20 +128,20 @@ def is_text(value: Any) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
-def kind(value: Any) -> str:
+def kind(value: Any) -> Message:
     if value is None:
-        return "empty"
+        return say(N_("empty"))
     if isinstance(value, bool):
-        return "true/false"
+        return say(N_("true/false"))
     if isinstance(value, (int, float)):
-        return "a number"
+        return say(N_("a number"))
     if isinstance(value, list):
-        return "a list"
+        return say(N_("a list"))
     if isinstance(value, dict):
-        return "a mapping"
+        return say(N_("a mapping"))
     if isinstance(value, str):
-        return "a text"
-    return "not text"
+        return say(N_("a text"))
+    return say(N_("not text"))
 
 
 def shown(value: Any, limit: int = 80) -> str:
@@ -152,13 +154,14 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
 
 
-def id_problem(what: str, value: str) -> str | None:
+def id_problem(what: Message, value: str) -> Message | None:
     """The message for an id that breaks ID_PATTERN, or None."""
     if ID_PATTERN.match(value):
         return None
     fixed = slug(value)
-    fix = f"write it as '{fixed}'" if fixed else "use e.g. 'tax-card'"
-    return f"{what} '{shown(value)}' may only hold lowercase letters, digits and '-'; {fix}"
+    fix = say(N_("write it as '{id}'"), id=fixed) if fixed else say(N_("use e.g. 'tax-card'"))
+    return say(N_("{what} '{value}' may only hold lowercase letters, digits and '-'; {fix}"),
+               what=what, value=shown(value), fix=fix)
 
 
 def is_web_address(value: Any) -> bool:
@@ -172,10 +175,10 @@ def is_web_address(value: Any) -> bool:
     return parts.scheme in ("http", "https") and bool(host) and "." in host.strip(".")
 
 
-def web_address_fix(value: Any) -> str:
+def web_address_fix(value: Any) -> Message:
     if isinstance(value, str) and not re.search(r"[:@]", value) and is_web_address("https://" + value):
-        return f"write it as https://{value}"
-    return "write it as https://…"
+        return say(N_("write it as https://{address}"), address=value)
+    return say(N_("write it as https://…"))
 
 
 def language_list(languages: Sequence[str]) -> str:
@@ -183,17 +186,20 @@ def language_list(languages: Sequence[str]) -> str:
 
 
 def unknown_keys(doc: Document, path: KeyPath, data: dict, allowed: Sequence[str],
-                 where: str) -> Iterator[Finding]:
+                 where: Message) -> Iterator[Finding]:
     for key in data:
         if key not in allowed:
-            hint = did_you_mean(key, allowed, f"remove it or use one of: {', '.join(allowed)}")
-            yield doc.finding(Level.ERROR, f"unknown key '{shown(key)}' {where}; {hint}",
+            hint = did_you_mean(key, allowed, say(N_("remove it or use one of: {keys}"),
+                                                  keys=", ".join(allowed)))
+            yield doc.finding(Level.ERROR, say(N_("unknown key '{key}' {where}; {hint}"),
+                                               key=shown(key), where=where, hint=hint),
                               *path, key, key=True)
 
 
-def municipality_label(m: dict, index: int) -> str:
+def municipality_label(m: dict, index: int) -> Message:
     mid = m.get("id")
-    return f"municipality '{mid}'" if isinstance(mid, str) and mid else f"municipality number {index + 1}"
+    return (say(N_("municipality '{id}'"), id=mid) if isinstance(mid, str) and mid
+            else say(N_("municipality number {number}"), number=index + 1))
 
 
 def municipalities(ctx: Context) -> Iterator[tuple[int, dict]]:

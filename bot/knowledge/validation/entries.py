@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator, Sequence
 
 from bot.knowledge.documents import KeyPath
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, Message, say
 from bot.knowledge.model import COMMON
 from bot.knowledge.reading import parse_date
 from bot.knowledge.validation.context import (FILE_KEYS, ENTRY_KEYS, REVIEW_MAX_AGE, RawEntry,
@@ -24,37 +25,39 @@ def check_faq_scopes(ctx: Context) -> Iterable[Finding]:
         scope = scope_of(doc)
         if scope not in known:
             close = suggestion(scope, known)
-            hint = (f"did you mean faq/{close}/?" if close
-                    else "rename the folder or add the municipality to region.yaml")
+            hint = (say(N_("did you mean faq/{folder}/?"), folder=close) if close
+                    else say(N_("rename the folder or add the municipality to region.yaml")))
             # A problem of the file's place, not of a value in it: the file's first line.
-            yield Finding(doc.name, 1, 1, Level.ERROR,
-                          f"the folder faq/{scope}/ is neither 'common' nor a municipality id of "
-                          f"region.yaml ({', '.join(known)}); {hint}")
+            yield Finding(doc.name, 1, 1, Level.ERROR, say(N_(
+                "the folder faq/{folder}/ is neither 'common' nor a municipality id of region.yaml "
+                "({known}); {hint}"), folder=scope, known=", ".join(known), hint=hint))
 
 
 def check_faq_file_keys(ctx: Context) -> Iterable[Finding]:
     for doc in ctx.faq_docs:
         if not isinstance(doc.data, dict):
             continue  # reported by the loader
-        yield from unknown_keys(doc, (), doc.data, FILE_KEYS, "at the top of the file")
+        yield from unknown_keys(doc, (), doc.data, FILE_KEYS, say(N_("at the top of the file")))
         if doc.data.get("entries") == []:
-            yield doc.finding(Level.WARNING, "the file has no entries; add entries or delete the file",
-                              "entries")
+            yield doc.finding(Level.WARNING, say(N_("the file has no entries; add entries or delete "
+                                                    "the file")), "entries")
 
 
 def check_entry_keys(ctx: Context) -> Iterable[Finding]:
     for e in ctx.entries:
-        yield from unknown_keys(e.doc, e.at, e.data, ENTRY_KEYS, f"in {e.label}")
+        yield from unknown_keys(e.doc, e.at, e.data, ENTRY_KEYS, say(N_("in {entry}"), entry=e.label))
 
 
-def topic_problem(value: Any, where: str, topics: Sequence[str] | None) -> str | None:
+def topic_problem(value: Any, where: Message, topics: Sequence[str] | None) -> Message | None:
     if not isinstance(value, str):
         example = topics[0] if topics else "tax"
-        return f"the topic {where} must be one topic id, e.g. topic: {example}, not {kind(value)}"
+        return say(N_("the topic {where} must be one topic id, e.g. topic: {example}, not {kind}"),
+                   where=where, example=example, kind=kind(value))
     if topics is not None and value not in topics:
-        hint = did_you_mean(value, topics, f"use one of: {', '.join(topics)}, "
-                                           "or add it to topics in region.yaml")
-        return f"topic '{shown(value)}' {where} is not a topic of region.yaml; {hint}"
+        hint = did_you_mean(value, topics, say(N_("use one of: {topics}, or add it to topics in "
+                                                  "region.yaml"), topics=", ".join(topics)))
+        return say(N_("topic '{topic}' {where} is not a topic of region.yaml; {hint}"),
+                   topic=shown(value), where=where, hint=hint)
     return None
 
 
@@ -62,16 +65,17 @@ def check_topics(ctx: Context) -> Iterable[Finding]:
     """Every entry has a topic, from itself or its file, and the topic is known."""
     for doc in ctx.faq_docs:
         if isinstance(doc.data, dict) and doc.data.get("topic") is not None:
-            if problem := topic_problem(doc.data["topic"], "at the top of the file", ctx.topics):
+            if problem := topic_problem(doc.data["topic"], say(N_("at the top of the file")),
+                                         ctx.topics):
                 yield doc.finding(Level.ERROR, problem, "topic")
     for e in ctx.entries:
         topic = e.data.get("topic")
         if topic is not None:
-            if problem := topic_problem(topic, f"of {e.label}", ctx.topics):
+            if problem := topic_problem(topic, say(N_("of {entry}"), entry=e.label), ctx.topics):
                 yield e.finding(Level.ERROR, problem, "topic")
         elif isinstance(e.doc.data, dict) and e.doc.data.get("topic") is None:
-            yield e.finding(Level.ERROR, f"{e.label} has no topic; add 'topic: …' at the top of "
-                            "the file or to the entry")
+            yield e.finding(Level.ERROR, say(N_("{entry} has no topic; add 'topic: …' at the top of "
+                                                "the file or to the entry"), entry=e.label))
 
 
 def check_entry_ids(ctx: Context) -> Iterable[Finding]:
@@ -80,106 +84,124 @@ def check_entry_ids(ctx: Context) -> Iterable[Finding]:
     for e in ctx.entries:
         if e.id is None:
             continue  # reported by the loader
-        if problem := id_problem("entry id", e.id):
+        if problem := id_problem(say(N_("entry id")), e.id):
             yield e.finding(Level.ERROR, problem, "id")
         earlier = first.setdefault((e.scope, e.id), e)
         if earlier is not e:
-            yield e.finding(Level.ERROR, f"entry id '{e.id}' is already used by the entry at "
-                            f"{earlier.doc.name}:{earlier.line('id')}; ids must be unique within "
-                            f"faq/{e.scope}/: rename one of them", "id")
+            yield e.finding(Level.ERROR, say(N_(
+                "entry id '{id}' is already used by the entry at {place}; ids must be unique within "
+                "faq/{scope}/: rename one of them"), id=e.id,
+                place=f"{earlier.doc.name}:{earlier.line('id')}", scope=e.scope), "id")
 
 
-def language_problem(lang: str, languages: Sequence[str] | None) -> str | None:
+def language_problem(lang: str, languages: Sequence[str] | None) -> Message | None:
     if languages is None or lang in languages:
         return None
-    hint = did_you_mean(lang, languages, "use one of them or add the language to region.yaml")
-    return f"'{shown(lang)}', which is not a language of region.yaml ({language_list(languages)}); {hint}"
+    hint = did_you_mean(lang, languages, say(N_("use one of them or add the language to region.yaml")))
+    return say(N_("'{lang}', which is not a language of region.yaml ({languages}); {hint}"),
+               lang=shown(lang), languages=language_list(languages), hint=hint)
 
 
 def check_questions(ctx: Context) -> Iterable[Finding]:
     for e in ctx.entries:
         questions = e.data.get("questions")
         if questions is None or questions == {}:
-            yield e.finding(Level.ERROR, f"{e.label} has no questions; add 'questions:' with a list of "
-                            "ways people ask, per language", "questions", key=True)
+            yield e.finding(Level.ERROR, say(N_("{entry} has no questions; add 'questions:' with a "
+                                                "list of ways people ask, per language"),
+                                             entry=e.label), "questions", key=True)
             continue
         if not isinstance(questions, dict):
-            yield e.finding(Level.ERROR, f"the questions of {e.label} must be a mapping of language "
-                            f"to a list of questions (nb: [...]), not {kind(questions)}", "questions")
+            yield e.finding(Level.ERROR, say(N_(
+                "the questions of {entry} must be a mapping of language to a list of questions "
+                "(nb: [...]), not {kind}"), entry=e.label, kind=kind(questions)), "questions")
             continue
         for lang, variants in questions.items():
             at = ("questions", lang)
             if problem := language_problem(lang, ctx.languages):
-                yield e.finding(Level.ERROR, f"{e.label} has questions in {problem}", *at, key=True)
+                yield e.finding(Level.ERROR, say(N_("{entry} has questions in {problem}"),
+                                                 entry=e.label, problem=problem), *at, key=True)
             if variants is None or variants == []:
-                yield e.finding(Level.ERROR, f"{e.label} has no questions under '{lang}'; write at "
-                                "least one question or remove the line", *at, key=True)
+                yield e.finding(Level.ERROR, say(N_("{entry} has no questions under '{lang}'; write "
+                                                    "at least one question or remove the line"),
+                                                 entry=e.label, lang=lang), *at, key=True)
             elif isinstance(variants, str):
                 yield from question_findings(e, lang, variants, at)
             elif isinstance(variants, list):
                 for j, variant in enumerate(variants):
                     yield from question_findings(e, lang, variant, (*at, j), number=j + 1)
             else:
-                yield e.finding(Level.ERROR, f"the questions of {e.label} in '{lang}' must be a list "
-                                f"of texts, not {kind(variants)}", *at)
+                yield e.finding(Level.ERROR, say(N_("the questions of {entry} in '{lang}' must be a "
+                                                    "list of texts, not {kind}"), entry=e.label,
+                                                 lang=lang, kind=kind(variants)), *at)
         for lang in ctx.languages or ():
             if lang not in questions:
-                yield e.finding(Level.WARNING, f"{e.label} has no questions in '{lang}'; questions "
-                                f"asked in '{lang}' may not find it; add questions.{lang}", "questions")
+                yield e.finding(Level.WARNING, say(N_(
+                    "{entry} has no questions in '{lang}'; questions asked in '{lang}' may not find "
+                    "it; add questions.{lang}"), entry=e.label, lang=lang), "questions")
 
 
 def question_findings(e: RawEntry, lang: str, question: Any, at: KeyPath,
                       number: int = 1) -> Iterator[Finding]:
     if question is None or (isinstance(question, str) and not question.strip()):
-        yield e.finding(Level.ERROR, f"question number {number} of {e.label} in '{lang}' is empty; "
-                        "write the question or remove the line", *at)
+        yield e.finding(Level.ERROR, say(N_("question number {number} of {entry} in '{lang}' is "
+                                            "empty; write the question or remove the line"),
+                                         number=number, entry=e.label, lang=lang), *at)
     elif not is_text(question):
-        hint = "; put quotes around a question that contains ': '" if isinstance(question, dict) else ""
-        yield e.finding(Level.ERROR, f"question number {number} of {e.label} in '{lang}' must be a "
-                        f"text, not {kind(question)}{hint}", *at)
+        hint = (say(N_("; put quotes around a question that contains ': '"))
+                if isinstance(question, dict) else "")
+        yield e.finding(Level.ERROR, say(N_("question number {number} of {entry} in '{lang}' must be "
+                                            "a text, not {kind}{hint}"), number=number,
+                                         entry=e.label, lang=lang, kind=kind(question), hint=hint), *at)
     elif not normalize(str(question)):
-        yield e.finding(Level.WARNING, f"question '{shown(question)}' of {e.label} has no letters or "
-                        "digits; the matcher cannot use it: reword it or remove it", *at)
+        yield e.finding(Level.WARNING, say(N_("question '{question}' of {entry} has no letters or "
+                                              "digits; the matcher cannot use it: reword it or remove "
+                                              "it"), question=shown(question), entry=e.label), *at)
 
 
 def check_answers(ctx: Context) -> Iterable[Finding]:
     for e in ctx.entries:
         answer = e.data.get("answer")
         if answer is None or answer == {}:
-            yield e.finding(Level.ERROR, f"{e.label} has no answer; add 'answer:' with the answer "
-                            "text per language", "answer", key=True)
+            yield e.finding(Level.ERROR, say(N_("{entry} has no answer; add 'answer:' with the "
+                                                "answer text per language"), entry=e.label),
+                            "answer", key=True)
             continue
         if is_text(answer):  # one text for every language
             if not str(answer).strip():
-                yield e.finding(Level.ERROR, f"{e.label} has an empty answer; write the answer",
-                                "answer")
+                yield e.finding(Level.ERROR, say(N_("{entry} has an empty answer; write the answer"),
+                                                 entry=e.label), "answer")
             continue
         if not isinstance(answer, dict):
-            yield e.finding(Level.ERROR, f"the answer of {e.label} is {kind(answer)}, not plain text; "
-                            "write one text per language, e.g. nb: | and the text below it", "answer")
+            yield e.finding(Level.ERROR, say(N_(
+                "the answer of {entry} is {kind}, not plain text; write one text per language, e.g. "
+                "nb: | and the text below it"), entry=e.label, kind=kind(answer)), "answer")
             continue
         for lang, text in answer.items():
             at = ("answer", lang)
             if problem := language_problem(lang, ctx.languages):
-                yield e.finding(Level.ERROR, f"{e.label} has an answer in {problem}", *at, key=True)
+                yield e.finding(Level.ERROR, say(N_("{entry} has an answer in {problem}"),
+                                                 entry=e.label, problem=problem), *at, key=True)
             if text is None or (isinstance(text, str) and not text.strip()):
-                yield e.finding(Level.ERROR, f"{e.label} has an empty answer in '{lang}'; write the "
-                                "answer or remove the line", *at, key=True)
+                yield e.finding(Level.ERROR, say(N_("{entry} has an empty answer in '{lang}'; write "
+                                                    "the answer or remove the line"),
+                                                 entry=e.label, lang=lang), *at, key=True)
             elif not is_text(text):
-                yield e.finding(Level.ERROR, f"the answer of {e.label} in '{lang}' is {kind(text)}, not "
-                                "plain text; write it as one text (start it with | to keep several "
-                                "lines)", *at)
+                yield e.finding(Level.ERROR, say(N_(
+                    "the answer of {entry} in '{lang}' is {kind}, not plain text; write it as one "
+                    "text (start it with | to keep several lines)"), entry=e.label, lang=lang,
+                    kind=kind(text)), *at)
         if ctx.languages:
             fallback = ctx.languages[0]
             for lang in ctx.languages:
                 if lang in answer:
                     continue
                 if lang == fallback:
-                    message = (f"{e.label} has no answer in the fallback language '{fallback}'; "
-                               f"add answer.{fallback}")
+                    message = say(N_("{entry} has no answer in the fallback language '{fallback}'; "
+                                     "add answer.{fallback}"), entry=e.label, fallback=fallback)
                 else:
-                    message = (f"{e.label} has no answer in '{lang}'; the program will answer in the "
-                               f"fallback language '{fallback}'; add answer.{lang}")
+                    message = say(N_("{entry} has no answer in '{lang}'; the program will answer in "
+                                     "the fallback language '{fallback}'; add answer.{lang}"),
+                                  entry=e.label, lang=lang, fallback=fallback)
                 yield e.finding(Level.WARNING, message, "answer")
 
 
@@ -189,15 +211,18 @@ def check_links(ctx: Context) -> Iterable[Finding]:
         if links is None:
             continue
         if not isinstance(links, list):
-            yield e.finding(Level.ERROR, f"the links of {e.label} must be a list, not {kind(links)}; "
-                            "write each link on its own line starting with '- '", "links")
+            yield e.finding(Level.ERROR, say(N_(
+                "the links of {entry} must be a list, not {kind}; write each link on its own line "
+                "starting with '- '"), entry=e.label, kind=kind(links)), "links")
             continue
         for j, link in enumerate(links):
             if is_web_address(link):
                 continue
-            what = f"link '{shown(link)}'" if is_text(link) else f"link number {j + 1}"
-            yield e.finding(Level.ERROR, f"{what} of {e.label} is not a web address; "
-                            f"{web_address_fix(link)}", "links", j)
+            what = (say(N_("link '{link}'"), link=shown(link)) if is_text(link)
+                    else say(N_("link number {number}"), number=j + 1))
+            yield e.finding(Level.ERROR, say(N_("{what} of {entry} is not a web address; {fix}"),
+                                             what=what, entry=e.label, fix=web_address_fix(link)),
+                            "links", j)
 
 
 def check_reviewed(ctx: Context) -> Iterable[Finding]:
@@ -207,14 +232,18 @@ def check_reviewed(ctx: Context) -> Iterable[Finding]:
             continue
         day = parse_date(value)
         if day is None:
-            yield e.finding(Level.ERROR, f"reviewed '{shown(value)}' of {e.label} is not a date; "
-                            "write it as YYYY-MM-DD, e.g. 2025-03-31", "reviewed")
+            yield e.finding(Level.ERROR, say(N_("reviewed '{value}' of {entry} is not a date; write "
+                                                "it as YYYY-MM-DD, e.g. 2025-03-31"),
+                                             value=shown(value), entry=e.label), "reviewed")
         elif day > ctx.today:
-            yield e.finding(Level.WARNING, f"{e.label} was reviewed on {day.isoformat()}, which is in "
-                            "the future; write the date the answer was last checked", "reviewed")
+            yield e.finding(Level.WARNING, say(N_("{entry} was reviewed on {date}, which is in the "
+                                                  "future; write the date the answer was last "
+                                                  "checked"), entry=e.label, date=day.isoformat()),
+                            "reviewed")
         elif day < ctx.today - REVIEW_MAX_AGE:
-            yield e.finding(Level.WARNING, f"{e.label} was last reviewed on {day.isoformat()}, more "
-                            "than 12 months ago; check the answer and update reviewed", "reviewed")
+            yield e.finding(Level.WARNING, say(N_("{entry} was last reviewed on {date}, more than 12 "
+                                                  "months ago; check the answer and update reviewed"),
+                                               entry=e.label, date=day.isoformat()), "reviewed")
 
 
 # --------------------------------------------------------------------------- checker: overlap
@@ -224,6 +253,7 @@ def check_web(ctx: Context) -> Iterable[Finding]:
     for e in ctx.entries:
         value = e.data.get("web")
         if value is not None and not isinstance(value, bool):
-            yield e.finding(Level.ERROR, f"web '{shown(value)}' of {e.label} is neither true nor "
-                            "false; write 'web: false' to leave the entry off the website, or "
-                            "remove the line", "web")
+            yield e.finding(Level.ERROR, say(N_(
+                "web '{value}' of {entry} is neither true nor false; write 'web: false' to leave the "
+                "entry off the website, or remove the line"), value=shown(value), entry=e.label),
+                "web")

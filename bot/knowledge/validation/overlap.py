@@ -9,7 +9,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.documents import KeyPath
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, say
 from bot.knowledge.model import COMMON
 from bot.knowledge.validation.context import SAME_QUESTION_SCORE, Context, RawEntry, is_text, shown
 from bot.text import normalize
@@ -102,10 +103,11 @@ def check_question_overlap(ctx: Context) -> Iterable[Finding]:
     for later, earlier, _ in best.values():
         yield later.entry.finding(
             Level.WARNING,
-            f"question '{shown(later.text)}' of {later.entry.label} is the same as or very close to "
-            f"question '{shown(earlier.text)}' of {earlier.entry.label} "
-            f"({earlier.entry.doc.name}:{earlier.position[1]}); the matcher cannot tell them apart: "
-            "reword one or remove it",
+            say(N_("question '{question}' of {entry} is the same as or very close to question "
+                   "'{other}' of {other_entry} ({place}); the matcher cannot tell them apart: reword "
+                   "one or remove it"), question=shown(later.text), entry=later.entry.label,
+                other=shown(earlier.text), other_entry=earlier.entry.label,
+                place=f"{earlier.entry.doc.name}:{earlier.position[1]}"),
             *later.at)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator, Sequence
 
 from bot.knowledge.documents import Document, KeyPath
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, Message, say
 from bot.knowledge.model import COMMON, Region
 from bot.knowledge.reading import build_entries
 from bot.knowledge.validation.context import (REGION_KEYS, MUNICIPALITY_KEYS, Context,
@@ -36,10 +37,11 @@ def check_region_keys(ctx: Context) -> Iterable[Finding]:
     doc, data = ctx.region_doc, ctx.region_data
     if data is None:
         return
-    yield from unknown_keys(doc, (), data, REGION_KEYS, "in region.yaml")
+    yield from unknown_keys(doc, (), data, REGION_KEYS, say(N_("in region.yaml")))
     for i, m in municipalities(ctx):
         yield from unknown_keys(doc, ("municipalities", i), m, MUNICIPALITY_KEYS,
-                                f"in {municipality_label(m, i)}")
+                                say(N_("in {municipality}"),
+                                    municipality=municipality_label(m, i)))
 
 
 def check_region_ids(ctx: Context) -> Iterable[Finding]:
@@ -48,11 +50,11 @@ def check_region_ids(ctx: Context) -> Iterable[Finding]:
         return
     region_id = data.get("id")
     if region_id is None:
-        yield doc.finding(Level.WARNING, "region.yaml has no id; add one, e.g. id: midt-troms")
+        yield doc.finding(Level.WARNING, say(N_("region.yaml has no id; add one, e.g. id: midt-troms")))
     elif not isinstance(region_id, str):
-        yield doc.finding(Level.ERROR, f"the region id must be a word, not {kind(region_id)}; "
-                          "write it as e.g. id: midt-troms", "id")
-    elif problem := id_problem("region id", region_id):
+        yield doc.finding(Level.ERROR, say(N_("the region id must be a word, not {kind}; write it "
+                                              "as e.g. id: midt-troms"), kind=kind(region_id)), "id")
+    elif problem := id_problem(say(N_("region id")), region_id):
         yield doc.finding(Level.ERROR, problem, "id")
 
     languages = data.get("languages")
@@ -62,14 +64,15 @@ def check_region_ids(ctx: Context) -> Iterable[Finding]:
             if not isinstance(lang, str):
                 continue  # reported by the loader
             if lang in seen:
-                yield doc.finding(Level.ERROR, f"language '{lang}' is listed twice in languages; "
-                                  "remove one of them", "languages", j)
+                yield doc.finding(Level.ERROR, say(N_("language '{lang}' is listed twice in "
+                                                      "languages; remove one of them"), lang=lang),
+                                  "languages", j)
             seen.add(lang)
 
     topics = data.get("topics")
     if isinstance(topics, dict):
         for topic_id in topics:
-            if problem := id_problem("topic id", topic_id):
+            if problem := id_problem(say(N_("topic id")), topic_id):
                 yield doc.finding(Level.ERROR, problem, "topics", topic_id, key=True)
 
     first_at: dict[str, int] = {}
@@ -79,52 +82,60 @@ def check_region_ids(ctx: Context) -> Iterable[Finding]:
             continue  # reported by the loader
         at = ("municipalities", i, "id")
         if mid == COMMON:
-            yield doc.finding(Level.ERROR, "municipality id 'common' is taken by faq/common/, "
-                              "the entries for every municipality; choose another id", *at)
-        elif problem := id_problem("municipality id", mid):
+            yield doc.finding(Level.ERROR, say(N_("municipality id 'common' is taken by faq/common/, "
+                                                  "the entries for every municipality; choose "
+                                                  "another id")), *at)
+        elif problem := id_problem(say(N_("municipality id")), mid):
             yield doc.finding(Level.ERROR, problem, *at)
         if mid in first_at:
-            yield doc.finding(Level.ERROR, f"municipality id '{mid}' is already used at "
-                              f"region.yaml:{first_at[mid]}; give each municipality its own id", *at)
+            yield doc.finding(Level.ERROR, say(N_("municipality id '{id}' is already used at "
+                                                  "region.yaml:{line}; give each municipality its "
+                                                  "own id"), id=mid, line=first_at[mid]), *at)
         else:
             first_at[mid] = doc.where(*at)[0]
 
 
-def name_findings(doc: Document, path: KeyPath, owner: str, value: Any,
+def name_findings(doc: Document, path: KeyPath, owner: Message, value: Any,
                   languages: Sequence[str]) -> Iterator[Finding]:
     """Findings for a translated name: a text, or {lang: text} for the region's languages."""
     example = "{" + ", ".join(f"{lang}: …" for lang in languages) + "}"
     if value is None:
-        yield doc.finding(Level.WARNING, f"{owner} has no name; add one: a text, or {example}",
-                          *path, key=True)
+        yield doc.finding(Level.WARNING, say(N_("{owner} has no name; add one: a text, or {example}"),
+                                             owner=owner, example=example), *path, key=True)
         return
     if is_text(value):
         if not str(value).strip():
-            yield doc.finding(Level.WARNING, f"{owner} has an empty name; write the name", *path)
+            yield doc.finding(Level.WARNING, say(N_("{owner} has an empty name; write the name"),
+                                                 owner=owner), *path)
         return
     if not isinstance(value, dict):
-        yield doc.finding(Level.ERROR, f"the name of {owner} must be a text or {example}, "
-                          f"not {kind(value)}", *path)
+        yield doc.finding(Level.ERROR, say(N_("the name of {owner} must be a text or {example}, not "
+                                              "{kind}"), owner=owner, example=example,
+                                           kind=kind(value)), *path)
         return
     for lang, text in value.items():
         if lang not in languages and text is None:
             # {nb: Opphold, ID og folkeregister} reads "ID og folkeregister" as a key
-            yield doc.finding(Level.ERROR, f"the name of {owner} has a comma inside {{ … }}, so "
-                              f"'{shown(lang)}' was read as a language; put the text in quotes: "
-                              "nb: \"…, …\"", *path, lang, key=True)
+            yield doc.finding(Level.ERROR, say(N_(
+                "the name of {owner} has a comma inside {{ … }}, so '{lang}' was read as a language; "
+                "put the text in quotes: nb: \"…, …\""), owner=owner, lang=shown(lang)),
+                *path, lang, key=True)
         elif lang not in languages:
-            hint = did_you_mean(lang, languages, "remove it or add the language to languages")
-            yield doc.finding(Level.ERROR, f"the name of {owner} has a text in '{shown(lang)}', which "
-                              f"is not a language of region.yaml ({language_list(languages)}); {hint}",
-                              *path, lang, key=True)
+            hint = did_you_mean(lang, languages, say(N_("remove it or add the language to "
+                                                        "languages")))
+            yield doc.finding(Level.ERROR, say(N_(
+                "the name of {owner} has a text in '{lang}', which is not a language of region.yaml "
+                "({languages}); {hint}"), owner=owner, lang=shown(lang),
+                languages=language_list(languages), hint=hint), *path, lang, key=True)
         elif text is not None and not is_text(text):
-            yield doc.finding(Level.ERROR, f"the name of {owner} in '{lang}' must be a text, "
-                              f"not {kind(text)}", *path, lang)
+            yield doc.finding(Level.ERROR, say(N_("the name of {owner} in '{lang}' must be a text, "
+                                                  "not {kind}"), owner=owner, lang=lang,
+                                               kind=kind(text)), *path, lang)
     for lang in languages:
         text = value.get(lang)
         if text is None or (is_text(text) and not str(text).strip()):
-            yield doc.finding(Level.WARNING, f"{owner} has no name in '{lang}'; "
-                              f"add {lang}: … to its name", *path)
+            yield doc.finding(Level.WARNING, say(N_("{owner} has no name in '{lang}'; add {lang}: … "
+                                                    "to its name"), owner=owner, lang=lang), *path)
 
 
 def check_region_names(ctx: Context) -> Iterable[Finding]:
@@ -132,11 +143,13 @@ def check_region_names(ctx: Context) -> Iterable[Finding]:
     doc, data, languages = ctx.region_doc, ctx.region_data, ctx.languages
     if data is None or languages is None:
         return
-    yield from name_findings(doc, ("name",), "the region", data.get("name"), languages)
+    yield from name_findings(doc, ("name",), say(N_("the region")), data.get("name"),
+                             languages)
     topics = data.get("topics")
     if isinstance(topics, dict):
         for topic_id, name in topics.items():
-            yield from name_findings(doc, ("topics", topic_id), f"topic '{topic_id}'", name, languages)
+            yield from name_findings(doc, ("topics", topic_id),
+                                     say(N_("topic '{topic}'"), topic=topic_id), name, languages)
     for i, m in municipalities(ctx):
         yield from name_findings(doc, ("municipalities", i, "name"), municipality_label(m, i),
                                  m.get("name"), languages)
@@ -159,11 +172,13 @@ def check_municipality_names(ctx: Context) -> Iterable[Finding]:
             for k, alias in enumerate(aliases):
                 at = ("municipalities", i, "aliases", k)
                 if not isinstance(alias, (str, int)) or isinstance(alias, bool):
-                    yield doc.finding(Level.ERROR, f"alias number {k + 1} of {label} must be a name, "
-                                      f"not {kind(alias)}", *at)
+                    yield doc.finding(Level.ERROR, say(N_("alias number {number} of {municipality} "
+                                                          "must be a name, not {kind}"), number=k + 1,
+                                                       municipality=label, kind=kind(alias)), *at)
                 elif not str(alias).strip():
-                    yield doc.finding(Level.ERROR, f"alias number {k + 1} of {label} is empty; "
-                                      "write a name or remove it", *at)
+                    yield doc.finding(Level.ERROR, say(N_("alias number {number} of {municipality} "
+                                                          "is empty; write a name or remove it"),
+                                                       number=k + 1, municipality=label), *at)
                 else:
                     names.append((alias, ("aliases", k)))
         own: set[str] = set()
@@ -175,9 +190,10 @@ def check_municipality_names(ctx: Context) -> Iterable[Finding]:
             at = ("municipalities", i, *path)
             if key in owner_of:
                 other, line = owner_of[key]
-                yield doc.finding(Level.ERROR, f"the name '{shown(text)}' of {label} is also a name of "
-                                  f"{other} (region.yaml:{line}); a name can point to one "
-                                  "municipality only: remove it from one of them", *at)
+                yield doc.finding(Level.ERROR, say(N_(
+                    "the name '{name}' of {municipality} is also a name of {other} (region.yaml:{line}); "
+                    "a name can point to one municipality only: remove it from one of them"),
+                    name=shown(text), municipality=label, other=other, line=line), *at)
             else:
                 owner_of[key] = (label, doc.where(*at)[0])
 
@@ -187,8 +203,10 @@ def check_municipality_websites(ctx: Context) -> Iterable[Finding]:
         website = m.get("website")
         if website is not None and not is_web_address(website):
             yield ctx.region_doc.finding(
-                Level.ERROR, f"the website '{shown(website)}' of {municipality_label(m, i)} is not a "
-                f"web address; {web_address_fix(website)}", "municipalities", i, "website")
+                Level.ERROR, say(N_("the website '{website}' of {municipality} is not a web address; "
+                                    "{fix}"), website=shown(website),
+                                 municipality=municipality_label(m, i), fix=web_address_fix(website)),
+                "municipalities", i, "website")
 
 
 # --------------------------------------------------------------------------- checkers: faq files

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Callable, Iterable, Sequence
 
 from bot.knowledge.checklist import read_checklists
-from bot.knowledge.findings import Finding, Level
+from bot.i18n import N_
+from bot.knowledge.findings import Finding, Level, say
 from bot.knowledge.reading import Parsed, parse_folder
 from bot.knowledge.validation.context import INTERNAL, Context, make_context, shown
 from bot.knowledge.validation.entries import (check_answers, check_entry_ids, check_entry_keys,
@@ -81,6 +82,7 @@ def validate(root, today: dt.date | None = None) -> list[Finding]:
 
 
 def internal_error(where: str, exc: Exception) -> Finding:
-    return Finding(INTERNAL, 1, 1, Level.ERROR,
-                   f"the check {where} stopped with {type(exc).__name__}: {shown(exc)}; this is a "
-                   "bug in the program, not in the knowledge files: please report it")
+    return Finding(INTERNAL, 1, 1, Level.ERROR, say(N_(
+        "the check {where} stopped with {error}: {problem}; this is a bug in the program, not in "
+        "the knowledge files: please report it"), where=where, error=type(exc).__name__,
+        problem=shown(exc)))

@@ -82,7 +82,16 @@ class Embedder:
 
 @lru_cache(maxsize=1)
 def shared_embedder() -> Embedder:
-    """The process's one embedder: the model is read-only and its engine re-entrant."""
+    """The process's one embedder: the model is read-only and its engine re-entrant.
+
+    The engine spreads a message over the cores with OpenMP; OpenBLAS's threads, which
+    keep spinning after numpy's small matrix products here, would take those cores
+    from it (measured: 37 instead of 10 ms a message). The products are too small to
+    gain from threads, so numpy's BLAS gets one.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
     return Embedder()
 
 

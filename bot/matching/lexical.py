@@ -237,9 +237,9 @@ class Matcher(MessageWords, IndexBuilding, MeaningSide):
         small_talk, margin, negative = None, None, ""
         if self.semantic is not None:
             query = self.embedder.embed_one(self.meaning_text(text))
-            candidates = self.weigh(query, qwords, candidates, used_municipality)
+            nearest, negative = self.calibration.nearest_negative(query)
+            candidates = self.weigh(query, qwords, candidates, used_municipality, nearest)
             small_talk, margin = self.small_talk_kind(query, candidates)
-            negative = self.calibration.nearest_negative(query)[1]
             outcome, suggestions = (Outcome.FALLBACK, []) if small_talk \
                 else self.decide_calibrated(candidates)
         else:

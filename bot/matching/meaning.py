@@ -104,7 +104,7 @@ class MeaningSide:
         return np.array(sorted(out), dtype=np.int64)
 
     def signals(self, query: np.ndarray, qwords: list[_Word], lexical: Sequence[Candidate],
-                municipality: str | None) -> tuple[np.ndarray, Signals, list[int]]:
+                municipality: str | None, negative: float) -> tuple[np.ndarray, Signals, list[int]]:
         """Both scorers' view of every visible entry, and each one's best semantic variant."""
         assert self.semantic is not None and self.calibration is not None
         positions = self.visible_positions(municipality)
@@ -124,15 +124,14 @@ class MeaningSide:
             lex[i], evid[i] = c.score / 100, c.evidence / self.unknown_idf
             vside[i], mside[i], eside[i] = c.variant_side / 100, c.message_side / 100, c.entry_side / 100
         unknown = sum(1 for w in qwords if not w.hits and not w.parts) / max(1, len(qwords))
-        negative, _ = self.calibration.nearest_negative(query)
         return positions, Signals(lex, cosine, evid, vside, mside, eside, len(qwords), unknown,
                                   negative), rows.tolist()
 
     def weigh(self, query: np.ndarray, qwords: list[_Word], lexical: Sequence[Candidate],
-              municipality: str | None) -> list[Candidate]:
+              municipality: str | None, negative: float) -> list[Candidate]:
         """The candidates of both signals with their calibrated probabilities, most likely first."""
         assert self.semantic is not None and self.calibration is not None
-        positions, sig, rows = self.signals(query, qwords, lexical, municipality)
+        positions, sig, rows = self.signals(query, qwords, lexical, municipality, negative)
         if not len(positions):
             return []
         at = decision.candidates(sig)

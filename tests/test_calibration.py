@@ -94,6 +94,17 @@ def test_the_answer_threshold_is_the_lowest_that_keeps_wrong_answers_within_the_
     assert out.figures(answer, 0.0)["wrong"] <= 0.01
 
 
+def test_the_suggestion_threshold_is_the_quietest_that_still_offers_the_right_entry():
+    # 100 answerable cases, none answered (p < 0.9): the right entry's p is k/100 for case k.
+    p = np.arange(100) / 100
+    out = Outcomes(p, np.ones(100, dtype=bool), np.ones(100, dtype=bool),
+                   [np.array([x]) for x in p], [np.array([True])] * 100)
+    assert fitting.choose_suggest(out, answer=0.9, at_least=0.97) == 0.03
+    assert fitting.choose_suggest(out, answer=0.9, at_least=0.5) == 0.5
+    # Out of reach (cases 0 and 1 are never offered): the lowest, which offers the most.
+    assert fitting.choose_suggest(out, answer=0.9, at_least=0.995) == fitting.LOWEST_SUGGEST
+
+
 def test_fitting_is_deterministic():
     rng = np.random.default_rng(1)
     examples = []

@@ -5,7 +5,8 @@ is right. A logistic regression (numpy, Newton's method, deterministic) is fitte
 on all rows; the answer and suggestion thresholds come from 5-fold
 cross-validated probabilities, so that they hold for questions the model has not
 seen: the answer threshold is the lowest at which at most 1 % of all cases would
-be answered wrongly. The nearest out-of-scope case of each example is taken from
+be answered wrongly, the suggestion threshold the highest at which the right entry
+is still answered or offered for 97 % of the answerable ones. The nearest out-of-scope case of each example is taken from
 the other folds, never its own, so the model learns from what it will see.
 """
 
@@ -23,6 +24,10 @@ from bot.matching.decision import FEATURES, Calibration, CalibrationError
 PENALTY = 1.0
 # At most this share of all cases may be answered wrongly in cross-validation.
 WRONG_AT_MOST = 0.01
+# Suggestions: the right entry answered or offered for at least this share of the
+# answerable cases in cross-validation (the product's goal), as quietly as that allows.
+SUGGESTED_AT_LEAST = 0.97
+LOWEST_SUGGEST = 0.02
 FOLDS = 5
 # Small talk must be this much further from every answerable training case than they are.
 SMALL_TALK_SAFETY = 0.01
@@ -172,7 +177,7 @@ def choose_small_talk(examples: Sequence[Example]) -> float:
 
 def choose_thresholds(out: Outcomes, wrong_at_most: float = WRONG_AT_MOST) -> tuple[float, float]:
     """The lowest answer threshold whose wrong answers stay within the bound, and the
-    suggestion threshold that best trades right suggestions against noise for the rest."""
+    suggestion threshold (`choose_suggest`)."""
     n = len(out.best_p)
     allowed = math.floor(wrong_at_most * n)
     answer = 1.0
@@ -184,17 +189,18 @@ def choose_thresholds(out: Outcomes, wrong_at_most: float = WRONG_AT_MOST) -> tu
                 break
         answer = float(p)
     answer = min(1.0, max(answer, 0.5))
-    # Suggestions: each right one offered counts, each out-of-scope question that gets
-    # suggestions costs half of one.
-    best_s, best_gain = answer, -math.inf
-    oos = np.nonzero(~out.answerable)[0]
-    for s in np.round(np.arange(0.02, answer + 1e-9, 0.01), 2):
-        f = out.figures(answer, float(s))
-        noisy = int(sum(1 for i in oos if s <= out.best_p[i] < answer))
-        gain = (f["correct_or_suggested"] or 0.0) * out.answerable.sum() - 0.5 * noisy
-        if gain > best_gain:
-            best_s, best_gain = float(s), gain
-    return answer, best_s
+    return answer, choose_suggest(out, answer)
+
+
+def choose_suggest(out: Outcomes, answer: float, at_least: float = SUGGESTED_AT_LEAST) -> float:
+    """The highest suggestion threshold at which the right entry is still answered or
+    offered for `at_least` of the answerable cases; where none reaches that, the lowest
+    (`LOWEST_SUGGEST`), which offers the most. Higher is quieter: fewer out-of-scope
+    questions get suggestions."""
+    grid = np.round(np.arange(LOWEST_SUGGEST, answer + 1e-9, 0.01), 2)
+    reaching = [float(s) for s in grid
+                if (out.figures(answer, float(s))["correct_or_suggested"] or 0.0) >= at_least]
+    return max(reaching) if reaching else LOWEST_SUGGEST
 
 
 def folds(n: int, k: int = FOLDS) -> list[np.ndarray]:

@@ -7,6 +7,7 @@ import pytest
 
 from bot.conversation import Engine, TextMessage, UserState
 from bot.matching import Matcher, Outcome, prepared
+from bot.matching.decision import FEATURES
 from bot.matching.semantic import MODEL, SemanticIndex, VectorCache, shared_embedder
 
 
@@ -38,12 +39,15 @@ def test_the_prepared_cache_holds_the_embeddings_so_a_second_start_embeds_nothin
     before = embedder.calls
     knowledge, matcher = prepared.load_prepared(folder)
     first = embedder.calls - before
-    assert first >= sum(len(q) for e in knowledge.entries for q in e.questions.values())
+    assert first >= sum(len(q) + len(e.answer) for e in knowledge.entries
+                        for q in e.questions.values())
     assert matcher.semantic.vectors.shape[1] == embedder.dim
+    assert len(matcher.answers.vectors) == sum(len(e.answer) for e in knowledge.entries)
     again = embedder.calls
     _, matcher2 = prepared.load_prepared(folder)
-    assert embedder.calls == again  # read from the prepared copy: no question embedded again
+    assert embedder.calls == again  # read from the prepared copy: nothing embedded again
     assert np.array_equal(matcher2.semantic.vectors, matcher.semantic.vectors)
+    assert np.array_equal(matcher2.answers.vectors, matcher.answers.vectors)
 
 
 def test_a_changed_folder_embeds_only_its_new_questions(region_dir, tmp_path, monkeypatch):
@@ -85,6 +89,17 @@ def test_meaning_finds_an_entry_that_shares_no_word_with_the_message(matcher):
     m = matcher.match("my son has had a fever for three days, who should we see?")
     assert m.candidates[0].entry.id == "gp"
     assert m.candidates[0].score == 0.0 or m.candidates[0].cosine > 0.8
+
+
+def test_an_entry_is_also_found_by_what_its_answer_says(matcher):
+    entry = next(e for e in matcher.entries if e.id == "tax-card")
+    answer = FEATURES.index("answer")
+    m = matcher.match(entry.answer["en"], limit=100)
+    by_key = {c.entry.key: c for c in m.candidates}
+    # Its own answer, word for word, lies nearest; no other entry's answer comes close.
+    assert by_key[entry.key].features[answer] > 0.99
+    assert by_key[entry.key].features[FEATURES.index("answer_top")] == 1.0
+    assert all(c.features[answer] < 0.95 for c in m.candidates if c.entry.key != entry.key)
 
 
 @pytest.mark.parametrize("text,kind", [

@@ -3,7 +3,9 @@
 For the few entries that either signal ranks high (the lexical scorer's best and
 the semantic scorer's best), a row of features describes how well each fits:
 its lexical score and how far it leads the rest, its cosine and how far that
-leads, whether both signals put it first, the evidence and coverage of its best
+leads, whether both signals put it first, how close the message lies to the
+entry's answer (a story about a payslip lies near the answer that explains the
+tax card, though far from every way of asking for one), the evidence and coverage of its best
 question, how long and how full of content the message is, and how close the
 message lies to the nearest out-of-scope question among the training cases
 (their embeddings are kept in the calibration file: "hunting licence" lies
@@ -49,9 +51,15 @@ FEATURES = (
     "unknown_words",    # share of the message's content words the knowledge has never seen
     "negative",         # the cosine of the nearest out-of-scope example of the training cases
     "negative_margin",  # that cosine minus the best cosine of any entry in scope
+    "answer",           # the best cosine of its answer (in any language) with the message
+    "answer_gap",       # ahead of the best other entry's answer cosine (negative when behind)
+    "answer_lift",      # above the median answer cosine of all entries in scope
+    "answer_top",       # 1 when its answer lies nearest to the message
 )
-# Entries taken from each signal's ranking into the candidates.
+# Entries taken from each signal's ranking into the candidates (the answers' ranking
+# adds a few).
 TOP_EACH = 5
+TOP_ANSWERS = 3
 
 
 class CalibrationError(Exception):
@@ -189,6 +197,7 @@ class Signals:
 
     lexical: np.ndarray  # 0–1, 0 where the lexical scorer found nothing
     cosine: np.ndarray
+    answer: np.ndarray  # each entry's best answer cosine
     evidence: np.ndarray  # in rare words
     variant_side: np.ndarray  # 0–1
     message_side: np.ndarray
@@ -203,7 +212,9 @@ def candidates(signals: Signals) -> np.ndarray:
     lex = np.argsort(-signals.lexical, kind="stable")[:TOP_EACH]
     lex = lex[signals.lexical[lex] > 0]
     sem = np.argsort(-signals.cosine, kind="stable")[:TOP_EACH]
-    return np.array(list(dict.fromkeys([*lex.tolist(), *sem.tolist()])), dtype=np.int64)
+    ans = np.argsort(-signals.answer, kind="stable")[:TOP_ANSWERS]
+    return np.array(list(dict.fromkeys([*lex.tolist(), *sem.tolist(), *ans.tolist()])),
+                    dtype=np.int64)
 
 
 def _gap(values: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -222,6 +233,7 @@ def feature_rows(signals: Signals, at: np.ndarray) -> np.ndarray:
         return np.zeros((0, len(FEATURES)))
     lex_top = (at == int(np.argmax(s.lexical))) & (s.lexical[at] > 0)
     cos_top = at == int(np.argmax(s.cosine))
+    answer = s.answer
     n = len(at)
     return np.column_stack([
         s.lexical[at], _gap(s.lexical, at), lex_top,
@@ -230,4 +242,6 @@ def feature_rows(signals: Signals, at: np.ndarray) -> np.ndarray:
         np.minimum(s.evidence[at], 3.0), s.variant_side[at], s.message_side[at], s.entry_side[at],
         np.full(n, math.log1p(s.content_words)), np.full(n, s.unknown_words),
         np.full(n, s.negative), np.full(n, s.negative - float(np.max(s.cosine))),
+        answer[at], _gap(answer, at), answer[at] - np.median(answer),
+        at == int(np.argmax(answer)),
     ]).astype(np.float64)

@@ -40,10 +40,21 @@ def meaning_text(places: _PlaceFinder, text: str, exact: bool = False) -> str:
     return " ".join(t for i, t in enumerate(toks) if i not in found) or text
 
 
+def entry_texts(places: _PlaceFinder, entries: Sequence[Entry]) -> tuple[list[list[str]],
+                                                                         list[list[str]]]:
+    """What is embedded of each entry: its question variants, and its answers (one per
+    language), all without place names."""
+    questions = [[meaning_text(places, q, exact=True) for qs in e.questions.values() for q in qs]
+                 for e in entries]
+    answers = [[meaning_text(places, a, exact=True) for a in e.answer.values()] for e in entries]
+    return questions, answers
+
+
 class MeaningSide:
     """Embeds the knowledge's questions and a message; weighs both signals into probabilities."""
 
     semantic: SemanticIndex | None = None
+    answers: SemanticIndex | None = None
     small_talk: SmallTalk | None = None
     calibration: Calibration | None = None
     _embedder: Embedder | None = None
@@ -53,9 +64,8 @@ class MeaningSide:
         """Embed the knowledge's questions and the small-talk phrases into `cache` in a
         thread, while the lexical index is built: the engine runs in C without the GIL,
         so the two overlap."""
-        places = _PlaceFinder(knowledge)
-        texts = [meaning_text(places, q, exact=True) for e in knowledge.entries
-                 for qs in e.questions.values() for q in qs]
+        questions, answers = entry_texts(_PlaceFinder(knowledge), knowledge.entries)
+        texts = [t for texts in (*questions, *answers) for t in texts]
         texts += [p for phrases in read_phrases().values() for p in phrases]
         pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
         embedded = pool.submit(cache.vectors, texts, shared_embedder())
@@ -69,10 +79,9 @@ class MeaningSide:
             decision.calibration_path(knowledge.root), self._embedder.model)
         if embedded is not None:
             embedded.result()  # the questions' vectors are in the cache now
-        self.semantic = SemanticIndex.build(
-            [[meaning_text(self._places, q, exact=True) for qs in e.questions.values() for q in qs]
-             for e in self.entries],
-            self._embedder, cache)
+        questions, answers = entry_texts(self._places, self.entries)
+        self.semantic = SemanticIndex.build(questions, self._embedder, cache)
+        self.answers = SemanticIndex.build(answers, self._embedder, cache)
         self.small_talk = SmallTalk.build(self._embedder, cache)
         if persist:
             cache.save()
@@ -106,16 +115,10 @@ class MeaningSide:
     def signals(self, query: np.ndarray, qwords: list[_Word], lexical: Sequence[Candidate],
                 municipality: str | None, negative: float) -> tuple[np.ndarray, Signals, list[int]]:
         """Both scorers' view of every visible entry, and each one's best semantic variant."""
-        assert self.semantic is not None and self.calibration is not None
+        assert self.semantic is not None and self.answers is not None
         positions = self.visible_positions(municipality)
-        cosine = np.zeros(len(positions))
-        rows = np.zeros(len(positions), dtype=np.int64)
-        # Visible positions are runs of consecutive entries: score each run at once.
-        breaks = np.nonzero(np.diff(positions) != 1)[0] + 1
-        for run in np.split(np.arange(len(positions)), breaks):
-            if len(run):
-                lo, hi = int(positions[run[0]]), int(positions[run[-1]]) + 1
-                cosine[run], rows[run] = self.semantic.entry_cosines(query, lo, hi)
+        cosine, rows = _cosines(self.semantic, query, positions)
+        answer, _ = _cosines(self.answers, query, positions)
         at = {int(p): i for i, p in enumerate(positions)}
         n = len(positions)
         lex, evid, vside, mside, eside = (np.zeros(n) for _ in range(5))
@@ -124,8 +127,8 @@ class MeaningSide:
             lex[i], evid[i] = c.score / 100, c.evidence / self.unknown_idf
             vside[i], mside[i], eside[i] = c.variant_side / 100, c.message_side / 100, c.entry_side / 100
         unknown = sum(1 for w in qwords if not w.hits and not w.parts) / max(1, len(qwords))
-        return positions, Signals(lex, cosine, evid, vside, mside, eside, len(qwords), unknown,
-                                  negative), rows.tolist()
+        return positions, Signals(lex, cosine, answer, evid, vside, mside, eside, len(qwords),
+                                  unknown, negative), rows.tolist()
 
     def weigh(self, query: np.ndarray, qwords: list[_Word], lexical: Sequence[Candidate],
               municipality: str | None, negative: float) -> list[Candidate]:
@@ -168,3 +171,17 @@ class MeaningSide:
         if close:
             return Outcome.SUGGESTED, close[:self.thresholds.max_suggestions]
         return Outcome.FALLBACK, []
+
+
+def _cosines(index: SemanticIndex, query: np.ndarray,
+             positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each visible entry's best cosine in `index`, and the row it came from."""
+    cosine = np.zeros(len(positions))
+    rows = np.zeros(len(positions), dtype=np.int64)
+    # Visible positions are runs of consecutive entries: score each run at once.
+    breaks = np.nonzero(np.diff(positions) != 1)[0] + 1
+    for run in np.split(np.arange(len(positions)), breaks):
+        if len(run):
+            lo, hi = int(positions[run[0]]), int(positions[run[-1]]) + 1
+            cosine[run], rows[run] = index.entry_cosines(query, lo, hi)
+    return cosine, rows

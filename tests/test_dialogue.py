@@ -69,7 +69,7 @@ def test_an_answered_question_comes_with_links_and_feedback_buttons(engine):
 
 def test_a_suggestion_can_be_pressed_to_see_its_answer(engine):
     state = UserState(language="nb")
-    turn = engine.handle(state, TextMessage("skatt"))
+    turn = engine.handle(state, TextMessage("skatten min"))
     data = all_button_data(turn.replies)
     assert "a:common/tax-card" in data and data[-1] == "h"
     pressed = engine.handle(state, ButtonPress("a:common/tax-card"))

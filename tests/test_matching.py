@@ -90,7 +90,7 @@ def test_out_of_scope_messages_are_not_answered(matcher, text):
 
 
 def test_an_ambiguous_message_gets_suggestions_most_likely_first(matcher):
-    m = matcher.match("skatt")
+    m = matcher.match("skatten min")
     assert m.outcome is Outcome.SUGGESTED
     assert m.suggestions[0].id == "tax-card"
     assert len(m.suggestions) <= matcher.thresholds.max_suggestions

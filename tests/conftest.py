@@ -1,3 +1,5 @@
+import copy
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
@@ -46,6 +48,15 @@ def services():
 @pytest.fixture()
 def engine(services) -> Engine:
     return Engine(services)
+
+
+@pytest.fixture(scope="session")
+def doubtful_services(services):
+    """The fixture services with a matcher that is never sure enough to answer: every
+    message it finds candidates for gets suggestions, whatever its probabilities."""
+    matcher = copy.copy(services.matcher)
+    matcher.calibration = dataclasses.replace(matcher.calibration, answer=1.01)
+    return dataclasses.replace(services, matcher=matcher)
 
 
 @pytest.fixture()

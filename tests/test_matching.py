@@ -89,8 +89,9 @@ def test_out_of_scope_messages_are_not_answered(matcher, text):
     assert matcher.match(text).outcome is not Outcome.ANSWERED
 
 
-def test_an_ambiguous_message_gets_suggestions_most_likely_first(matcher):
-    m = matcher.match("skatten min")
+def test_a_doubtful_message_gets_suggestions_most_likely_first(doubtful_services):
+    matcher = doubtful_services.matcher
+    m = matcher.match("skatt")
     assert m.outcome is Outcome.SUGGESTED
     assert m.suggestions[0].id == "tax-card"
     assert len(m.suggestions) <= matcher.thresholds.max_suggestions

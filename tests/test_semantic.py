@@ -8,7 +8,7 @@ import pytest
 from bot.conversation import Engine, TextMessage, UserState
 from bot.matching import Matcher, Outcome, prepared
 from bot.matching.decision import FEATURES
-from bot.matching.semantic import MODEL, SemanticIndex, VectorCache, shared_embedder
+from bot.matching.semantic import MODEL, SemanticIndex, VectorCache, _key, shared_embedder
 
 
 def test_the_shipped_model_puts_questions_of_one_meaning_together_across_languages():
@@ -20,6 +20,15 @@ def test_the_shipped_model_puts_questions_of_one_meaning_together_across_languag
     assert np.allclose(np.linalg.norm([tax_nb, tax_de, tax_en, bins], axis=1), 1.0, atol=1e-3)
     assert tax_nb @ tax_de > tax_nb @ bins + 0.05
     assert tax_en @ tax_de > tax_en @ bins + 0.05
+
+
+def test_many_texts_at_once_get_the_vectors_each_gets_alone():
+    """Many texts are embedded batch by batch on all cores; a message alone on all of them."""
+    embedder = shared_embedder()
+    texts = [f"Hvor mange dager ferie har jeg etter {n} år i jobben?" for n in range(40)]
+    together = embedder.embed(texts)
+    alone = np.array([embedder.embed([t])[0] for t in texts[::13]])
+    assert np.allclose(together[::13], alone, atol=1e-5)
 
 
 def test_an_entry_scores_its_best_question(tmp_path):
@@ -38,16 +47,17 @@ def test_the_prepared_cache_holds_the_embeddings_so_a_second_start_embeds_nothin
     embedder = shared_embedder()
     before = embedder.calls
     knowledge, matcher = prepared.load_prepared(folder)
-    first = embedder.calls - before
-    assert first >= sum(len(q) + len(e.answer) for e in knowledge.entries
-                        for q in e.questions.values())
+    texts = {t for e in knowledge.entries for qs in (*e.questions.values(), e.answer.values())
+             for t in qs}
+    assert embedder.calls - before >= len(texts)  # each question and answer, once
     assert matcher.semantic.vectors.shape[1] == embedder.dim
-    assert len(matcher.answers.vectors) == sum(len(e.answer) for e in knowledge.entries)
+    assert len(matcher.answers.rows) == sum(len(e.answer) for e in knowledge.entries)
     again = embedder.calls
     _, matcher2 = prepared.load_prepared(folder)
     assert embedder.calls == again  # read from the prepared copy: nothing embedded again
-    assert np.array_equal(matcher2.semantic.vectors, matcher.semantic.vectors)
-    assert np.array_equal(matcher2.answers.vectors, matcher.answers.vectors)
+    for index in ("semantic", "answers"):
+        one, two = getattr(matcher, index), getattr(matcher2, index)
+        assert np.array_equal(one.vectors[one.rows], two.vectors[two.rows])
 
 
 def test_a_changed_folder_embeds_only_its_new_questions(region_dir, tmp_path, monkeypatch):
@@ -64,14 +74,85 @@ def test_a_changed_folder_embeds_only_its_new_questions(region_dir, tmp_path, mo
     assert embedder.calls - before == 1
 
 
-def test_a_damaged_vector_cache_is_ignored(tmp_path):
+def test_a_damaged_vector_cache_is_ignored_with_a_warning(tmp_path, caplog):
     path = tmp_path / "vectors.npz"
     path.write_bytes(b"not a zip file")
     cache = VectorCache(path)
+    assert "ignoring the embedding cache" in caplog.text
     vectors = cache.vectors(["skattekort"], shared_embedder())
     assert vectors.shape == (1, 384)
     cache.save()
     assert VectorCache(path).vectors(["skattekort"], shared_embedder()).shape == (1, 384)
+
+
+class CountingEmbedder:
+    """A stand-in for the model: a text's vector is made of its length and first letters."""
+
+    model = MODEL
+    dim = 4
+
+    def __init__(self):
+        self.embedded: list[str] = []
+
+    def embed(self, texts):
+        self.embedded += texts
+        return np.array([[len(t), ord(t[0]), ord(t[-1]), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_the_vector_cache_embeds_each_text_once_and_reads_back_what_it_wrote(tmp_path):
+    path = tmp_path / "vectors.npz"
+    embedder = CountingEmbedder()
+    cache = VectorCache(path)
+    first = cache.vectors(["bin", "tax", "bin"], embedder)
+    assert sorted(embedder.embedded) == ["bin", "tax"]
+    assert np.array_equal(first[0], first[2])
+    assert np.array_equal(cache.vectors(["tax"], embedder), first[1:2])
+    cache.save()
+    again = VectorCache(path).vectors(["tax", "bin"], embedder)
+    assert embedder.embedded == ["bin", "tax"]  # nothing more embedded
+    assert again.dtype == np.float16 and np.array_equal(again, first[[1, 0]])
+
+
+def test_the_vector_cache_writes_only_the_vectors_asked_for_since_it_was_last_written(tmp_path):
+    path = tmp_path / "vectors.npz"
+    embedder = CountingEmbedder()
+    cache = VectorCache(path)
+    cache.vectors(["old question", "kept question"], embedder)
+    cache.save()
+    cache.vectors(["kept question", "new question"], embedder)
+    cache.save()
+    with np.load(path) as data:
+        assert len(data["keys"]) == len(data["vectors"]) == 2
+    VectorCache(path).vectors(["kept question", "new question", "old question"], embedder)
+    assert embedder.embedded.count("old question") == 2
+    assert embedder.embedded.count("kept question") == 1
+
+
+def test_a_vector_cache_with_its_keys_written_as_text_is_still_read(tmp_path):
+    """The file as written before the keys were kept as bytes."""
+    path = tmp_path / "vectors.npz"
+    vectors = CountingEmbedder().embed(["tax", "bin"]).astype(np.float16)
+    np.savez(path, model=np.array(MODEL), keys=np.array([_key("tax"), _key("bin")]), vectors=vectors)
+    embedder = CountingEmbedder()
+    assert np.array_equal(VectorCache(path).vectors(["bin", "tax"], embedder), vectors[[1, 0]])
+    assert not embedder.embedded
+
+
+def test_a_vector_cache_of_another_model_is_not_used(tmp_path):
+    path = tmp_path / "vectors.npz"
+    np.savez(path, model=np.array("another-model"), keys=np.array([_key("tax")]),
+             vectors=np.zeros((1, 4), dtype=np.float16))
+    embedder = CountingEmbedder()
+    assert VectorCache(path).vectors(["tax"], embedder)[0, 0] == 3
+    assert embedder.embedded == ["tax"]
+
+
+def test_the_index_shares_the_caches_vectors_rather_than_copying_them():
+    embedder = CountingEmbedder()
+    cache = VectorCache(None)
+    index = SemanticIndex.build([["tax card", "bin"], ["doctor"]], embedder, cache)
+    assert index.vectors is cache.matrix
+    assert [index.vectors[r][0] for r in index.rows] == [8, 3, 6]
 
 
 def test_the_semantic_scorer_is_on_in_the_services(services):

@@ -68,7 +68,7 @@ class MeaningSide:
         texts = [t for texts in (*questions, *answers) for t in texts]
         texts += [p for phrases in read_phrases().values() for p in phrases]
         pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
-        embedded = pool.submit(cache.vectors, texts, shared_embedder())
+        embedded = pool.submit(cache.rows, texts, shared_embedder())
         pool.shutdown(wait=False)  # the thread ends when the vectors are made
         return embedded
 

@@ -42,6 +42,7 @@ def test_an_entry_scores_its_best_question(tmp_path):
 def test_the_prepared_cache_holds_the_embeddings_so_a_second_start_embeds_nothing(
         region_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(prepared, "seed_path", lambda: tmp_path / "no-seed.npz")
     folder = tmp_path / "k"
     shutil.copytree(region_dir, folder)
     embedder = shared_embedder()
@@ -97,6 +98,43 @@ class CountingEmbedder:
     def embed(self, texts):
         self.embedded += texts
         return np.array([[len(t), ord(t[0]), ord(t[-1]), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_a_seed_spares_embedding_its_texts_and_is_never_written(tmp_path):
+    embedder = CountingEmbedder()
+    seed = tmp_path / "seed.npz"
+    VectorCache(None).write(seed, ["bin", "tax"], embedder)
+    written = seed.read_bytes()
+    cache = VectorCache(tmp_path / "own.npz", seed=seed)
+    vectors = cache.vectors(["tax", "bin", "school"], embedder)
+    assert embedder.embedded == ["bin", "tax", "school"]  # the seed's two only once, to write it
+    assert np.array_equal(vectors[0], [3, ord("t"), ord("x"), 1])
+    cache.save()
+    assert seed.read_bytes() == written
+    again = VectorCache(tmp_path / "own.npz", seed=seed)
+    again.vectors(["tax", "school"], embedder)
+    assert embedder.embedded == ["bin", "tax", "school"]
+
+
+def test_the_shipped_vectors_are_the_models_vectors_of_the_shipped_knowledge():
+    from bot.config import DEFAULT_KNOWLEDGE
+    from bot.knowledge import load_knowledge
+    from bot.matching.meaning import embedded_texts
+    from bot.matching.places import _PlaceFinder
+    from bot.matching.semantic import seed_path
+
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE)
+    texts = sorted(set(embedded_texts(_PlaceFinder(knowledge), knowledge.entries)))
+    embedder = shared_embedder()
+    seeded = VectorCache(None, seed=seed_path())
+    keys = np.array([_key(t) for t in texts], dtype="S24")
+    found = seeded._find(keys) >= 0
+    # Refresh with `vertskap calibrate --out bot/data/calibration.json --vectors
+    # bot/data/vectors.npz` when the shipped knowledge changes much.
+    assert found.mean() >= 0.9
+    sample = [t for t, hit in zip(texts, found) if hit][::97][:4]
+    fresh = embedder.embed(sample)
+    assert np.allclose(seeded.vectors(sample, embedder).astype(np.float32), fresh, atol=2e-3)
 
 
 def test_the_vector_cache_embeds_each_text_once_and_reads_back_what_it_wrote(tmp_path):

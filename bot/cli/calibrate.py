@@ -22,9 +22,13 @@ from bot.matching.semantic import SemanticError
                       "subfolders included)."))
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help=N_("Where to write the weights (default: <knowledge>/calibration.json)."))
+@click.option("--vectors", type=click.Path(path_type=Path), default=None,
+              help=N_("Also write the embeddings of the knowledge's questions and answers to "
+                      "this file (for the shipped knowledge: bot/data/vectors.npz, so that a "
+                      "fresh install need not make them)."))
 @_lang_option
 def calibrate(knowledge_dir: Path | None, cases_files: tuple[Path, ...], out: Path | None,
-              lang: str | None) -> None:
+              vectors: Path | None, lang: str | None) -> None:
     from bot.coordination.cases import example, read_cases
     from bot.knowledge import load_knowledge
     from bot.matching import Matcher
@@ -37,7 +41,8 @@ def calibrate(knowledge_dir: Path | None, cases_files: tuple[Path, ...], out: Pa
     path = _knowledge_path(knowledge_dir)
     try:
         knowledge = load_knowledge(path)
-        matcher = Matcher(knowledge, calibration=neutral(MODEL), vector_cache=vector_cache(path))
+        cache = vector_cache(path)
+        matcher = Matcher(knowledge, calibration=neutral(MODEL), vector_cache=cache)
     except KnowledgeError as exc:
         _stop_on_knowledge_errors(path, exc)
     except SemanticError as exc:
@@ -75,6 +80,9 @@ def calibrate(knowledge_dir: Path | None, cases_files: tuple[Path, ...], out: Pa
                      offered=_percent(f["correct_or_suggested"]), wrong=_percent(f["wrong"]),
                      refused=_percent(f["refusal"])))
     click.echo(_(N_("wrote {path}"), path=target))
+    if vectors is not None:
+        cache.write(vectors, matcher.embedded_texts(), matcher.embedder)
+        click.echo(_(N_("wrote {path}"), path=vectors))
 
 
 def _percent(share: float | None) -> str:

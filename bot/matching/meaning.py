@@ -50,6 +50,13 @@ def entry_texts(places: _PlaceFinder, entries: Sequence[Entry]) -> tuple[list[li
     return questions, answers
 
 
+def embedded_texts(places: _PlaceFinder, entries: Sequence[Entry]) -> list[str]:
+    """Every text a matcher embeds at load: questions, answers, small-talk phrases."""
+    questions, answers = entry_texts(places, entries)
+    texts = [t for group in (*questions, *answers) for t in group]
+    return texts + [p for phrases in read_phrases().values() for p in phrases]
+
+
 class MeaningSide:
     """Embeds the knowledge's questions and a message; weighs both signals into probabilities."""
 
@@ -64,9 +71,7 @@ class MeaningSide:
         """Embed the knowledge's questions and the small-talk phrases into `cache` in a
         thread, while the lexical index is built: the engine runs in C without the GIL,
         so the two overlap."""
-        questions, answers = entry_texts(_PlaceFinder(knowledge), knowledge.entries)
-        texts = [t for texts in (*questions, *answers) for t in texts]
-        texts += [p for phrases in read_phrases().values() for p in phrases]
+        texts = embedded_texts(_PlaceFinder(knowledge), knowledge.entries)
         pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
         embedded = pool.submit(cache.rows, texts, shared_embedder())
         pool.shutdown(wait=False)  # the thread ends when the vectors are made
@@ -96,6 +101,9 @@ class MeaningSide:
         if self._embedder is None:
             self._embedder = shared_embedder()
         return self._embedder
+
+    def embedded_texts(self) -> list[str]:
+        return embedded_texts(self._places, self.entries)
 
     def meaning_text(self, text: str) -> str:
         return meaning_text(self._places, text)

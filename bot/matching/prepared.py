@@ -25,7 +25,7 @@ from types import MappingProxyType
 
 from bot.knowledge import Knowledge, bulk_load, load_knowledge
 from bot.matching.lexical import Matcher
-from bot.matching.semantic import VectorCache
+from bot.matching.semantic import VectorCache, seed_path
 
 log = logging.getLogger(__name__)
 FORMAT = "vertskap-prepared-2"
@@ -43,15 +43,17 @@ def cache_dir() -> Path:
 
 
 def vector_cache(root: Path) -> VectorCache:
-    """The embeddings of a folder's questions, kept in memory and on disk between starts,
-    so that a changed file (a live reload) embeds only its new questions."""
+    """The embeddings of a folder's questions and answers, kept in memory and on disk
+    between starts, so that a changed file (a live reload) embeds only its new texts.
+    The shipped knowledge's vectors come with the program (`seed_path`): a fresh install,
+    or a region begun from them with `vertskap init`, embeds only what it changed."""
     return _vector_cache(str(Path(root).resolve()), cache_dir())
 
 
 @lru_cache(maxsize=8)
 def _vector_cache(root: str, cache: Path) -> VectorCache:
     name = hashlib.sha256(root.encode()).hexdigest()[:16]
-    return VectorCache(cache / f"vectors-{name}.npz")
+    return VectorCache(cache / f"vectors-{name}.npz", seed=seed_path())
 
 
 def fingerprint(root: Path) -> str:

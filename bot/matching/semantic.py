@@ -23,6 +23,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
@@ -145,15 +146,18 @@ class VectorCache:
     share it (`rows`) instead of copying it.
     """
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, seed: Path | None = None):
+        """`path`: the cache file, read and written; `seed`: vectors only read (the
+        shipped knowledge's, so that a fresh install need not embed them)."""
         self.path = path
         self._clear()
         self._added = False
-        if path is not None and path.exists():
-            try:
-                self._read(path)
-            except Exception:  # a damaged cache file costs time, never correctness
-                log.warning("ignoring the embedding cache %s", path, exc_info=True)
+        for source in (seed, path):
+            if source is not None and source.exists():
+                try:
+                    self._read(source)
+                except Exception:  # a damaged cache file costs time, never correctness
+                    log.warning("ignoring the embedding cache %s", source, exc_info=True)
 
     def _clear(self) -> None:
         self.matrix = np.zeros((0, 0), dtype=np.float16)
@@ -169,8 +173,15 @@ class VectorCache:
             matrix = data["vectors"].astype(np.float16, copy=False)
         if matrix.ndim != 2 or len(matrix) != len(keys):
             raise ValueError(f"{len(keys)} keys for vectors of shape {matrix.shape}")
-        order = np.argsort(keys, kind="stable")
-        self.matrix, self._keys, self._rows = matrix, keys[order], order
+        if len(self.matrix) and matrix.shape[1] == self.matrix.shape[1]:  # add what is new
+            new = self._find(keys) < 0
+            keys, matrix = keys[new], np.concatenate([self.matrix, matrix[new]])
+            keys = np.concatenate([self._keys, keys])
+            order = np.concatenate([self._rows, np.arange(len(self.matrix), len(matrix))])
+        else:
+            order = np.arange(len(matrix))
+        by_key = np.argsort(keys, kind="stable")
+        self.matrix, self._keys, self._rows = matrix, keys[by_key], order[by_key]
         self._used = np.zeros(len(matrix), dtype=bool)
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
@@ -221,17 +232,35 @@ class VectorCache:
         keys = np.empty(len(self.matrix), dtype=KEY)
         keys[self._rows] = self._keys
         keep = np.flatnonzero(self._used)
-        vectors = self.matrix if len(keep) == len(self.matrix) else self.matrix[keep]
-        keys = keys[keep]
         self._used[:] = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, suffix=".npz", delete=False) as f:
-                np.savez(f, model=np.array(MODEL), keys=keys, vectors=vectors)
-            os.replace(f.name, self.path)
+            _write(self.path, keys[keep],
+                   self.matrix if len(keep) == len(self.matrix) else self.matrix[keep])
             self._added = False
         except OSError:
             log.warning("could not write the embedding cache %s", self.path, exc_info=True)
+
+    def write(self, path: Path, texts: Sequence[str], embedder: Embedder) -> None:
+        """Write the vectors of `texts` alone to `path` (as a seed for other caches)."""
+        keys = np.unique(np.array([_key(t) for t in texts], dtype=KEY))
+        rows = self._find(keys)
+        if np.any(rows < 0):
+            self.rows(texts, embedder)
+            rows = self._find(keys)
+        _write(Path(path), keys, self.matrix[rows])
+
+
+def _write(path: Path, keys: np.ndarray, vectors: np.ndarray) -> None:
+    """A vectors file, written whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as f:
+        np.savez(f, model=np.array(MODEL), keys=keys, vectors=vectors)
+    os.replace(f.name, path)
+
+
+def seed_path() -> Path:
+    """The vectors of the shipped knowledge's texts, made by `vertskap calibrate --vectors`."""
+    return Path(str(resources.files("bot.data").joinpath("vectors.npz")))
 
 
 @dataclass

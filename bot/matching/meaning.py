@@ -40,20 +40,18 @@ def meaning_text(places: _PlaceFinder, text: str, exact: bool = False) -> str:
     return " ".join(t for i, t in enumerate(toks) if i not in found) or text
 
 
-def entry_texts(places: _PlaceFinder, entries: Sequence[Entry]) -> tuple[list[list[str]],
-                                                                         list[list[str]]]:
-    """What is embedded of each entry: its question variants, and its answers (one per
-    language), all without place names."""
-    questions = [[meaning_text(places, q, exact=True) for qs in e.questions.values() for q in qs]
-                 for e in entries]
-    answers = [[meaning_text(places, a, exact=True) for a in e.answer.values()] for e in entries]
-    return questions, answers
+def entry_texts(places: _PlaceFinder, entries: Sequence[Entry]) -> dict[str, tuple[list[str],
+                                                                                list[str]]]:
+    """What is embedded of each entry, by its key: its question variants, and its answers
+    (one per language), all without place names."""
+    return {e.key: ([meaning_text(places, q, exact=True) for qs in e.questions.values() for q in qs],
+                    [meaning_text(places, a, exact=True) for a in e.answer.values()])
+            for e in entries}
 
 
-def embedded_texts(places: _PlaceFinder, entries: Sequence[Entry]) -> list[str]:
+def embedded_texts(by_entry: dict[str, tuple[list[str], list[str]]]) -> list[str]:
     """Every text a matcher embeds at load: questions, answers, small-talk phrases."""
-    questions, answers = entry_texts(places, entries)
-    texts = [t for group in (*questions, *answers) for t in group]
+    texts = [t for questions, answers in by_entry.values() for t in (*questions, *answers)]
     return texts + [p for phrases in read_phrases().values() for p in phrases]
 
 
@@ -67,26 +65,30 @@ class MeaningSide:
     _embedder: Embedder | None = None
 
     @staticmethod
-    def _start_embedding(knowledge: Knowledge, cache: VectorCache) -> Future:
-        """Embed the knowledge's questions and the small-talk phrases into `cache` in a
-        thread, while the lexical index is built: the engine runs in C without the GIL,
-        so the two overlap."""
-        texts = embedded_texts(_PlaceFinder(knowledge), knowledge.entries)
+    def _start_embedding(knowledge: Knowledge, cache: VectorCache) -> tuple[Future, dict]:
+        """Embed the knowledge's questions, answers and the small-talk phrases into `cache`
+        in a thread, while the lexical index is built: the engine runs in C without the
+        GIL, so the two overlap. Also gives each entry's texts (`entry_texts`)."""
+        by_entry = entry_texts(_PlaceFinder(knowledge), knowledge.entries)
         pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
-        embedded = pool.submit(cache.rows, texts, shared_embedder())
+        embedded = pool.submit(cache.rows, embedded_texts(by_entry), shared_embedder())
         pool.shutdown(wait=False)  # the thread ends when the vectors are made
-        return embedded
+        return embedded, by_entry
 
     def _build_meaning(self, knowledge: Knowledge, calibration: Calibration | None,
-                       cache: VectorCache, persist: bool, embedded: Future | None = None) -> None:
+                       cache: VectorCache, persist: bool,
+                       embedded: tuple[Future, dict] | None = None) -> None:
         self._embedder = shared_embedder()
         self.calibration = calibration or decision.load_calibration(
             decision.calibration_path(knowledge.root), self._embedder.model)
-        if embedded is not None:
-            embedded.result()  # the questions' vectors are in the cache now
-        questions, answers = entry_texts(self._places, self.entries)
-        self.semantic = SemanticIndex.build(questions, self._embedder, cache)
-        self.answers = SemanticIndex.build(answers, self._embedder, cache)
+        if embedded is None:
+            by_entry = entry_texts(self._places, self.entries)
+        else:
+            future, by_entry = embedded
+            future.result()  # the texts' vectors are in the cache now
+        texts = [by_entry[e.key] for e in self.entries]
+        self.semantic = SemanticIndex.build([q for q, _ in texts], self._embedder, cache)
+        self.answers = SemanticIndex.build([a for _, a in texts], self._embedder, cache)
         self.small_talk = SmallTalk.build(self._embedder, cache)
         if persist:
             cache.save()
@@ -103,7 +105,7 @@ class MeaningSide:
         return self._embedder
 
     def embedded_texts(self) -> list[str]:
-        return embedded_texts(self._places, self.entries)
+        return embedded_texts(entry_texts(self._places, self.entries))
 
     def meaning_text(self, text: str) -> str:
         return meaning_text(self._places, text)

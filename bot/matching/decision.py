@@ -79,15 +79,16 @@ class Calibration:
     model: str = ""
     small_talk: float = 1.0  # small talk when this much closer to it than to any question
     report: dict = field(default_factory=dict)  # how it was fitted, for people
-    # The out-of-scope training cases: their texts and embeddings (rows, float16).
+    # The out-of-scope training cases: their texts and embeddings (rows; float16 in the
+    # file, float32 here, so a message is compared without converting them each time).
     negative_texts: tuple[str, ...] = ()
-    negatives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float16))
+    negatives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
     def nearest_negative(self, query: np.ndarray) -> tuple[float, str]:
         """The cosine of the out-of-scope example nearest to `query`, and its text."""
         if not len(self.negatives):
             return 0.0, ""
-        sims = self.negatives.astype(np.float32) @ query.astype(np.float32)
+        sims = self.negatives @ query.astype(np.float32)
         best = int(np.argmax(sims))
         return float(sims[best]), self.negative_texts[best]
 
@@ -179,7 +180,7 @@ def _negatives(data: dict, where: str) -> tuple[tuple[str, ...], np.ndarray]:
         texts = tuple(str(t) for t in data["negative_texts"])
         shape = tuple(int(n) for n in data["negatives"]["shape"])
         raw = base64.b64decode(data["negatives"]["float16_base64"], validate=True)
-        vectors = np.frombuffer(raw, dtype="<f2").reshape(shape).astype(np.float16)
+        vectors = np.frombuffer(raw, dtype="<f2").reshape(shape).astype(np.float32)
     except (KeyError, TypeError, ValueError) as exc:
         raise CalibrationError(f"{where}: the out-of-scope examples are missing or damaged "
                                f"({exc}); run `vertskap calibrate` again") from None

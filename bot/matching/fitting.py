@@ -92,8 +92,9 @@ def _model(examples: Sequence[Example], thresholds: tuple[float, float], model: 
                                "that the matcher finds candidates for; add cases")
     mean, scale, weights, bias = fit_logistic(x, y)
     negatives = [e for e in examples if not e.answerable and e.query is not None]
-    vectors = np.array([e.query for e in negatives], dtype=np.float16) if negatives \
-        else np.zeros((0, 0), dtype=np.float16)
+    # As the calibration file keeps them: float16 values (held as float32).
+    vectors = np.array([e.query for e in negatives], dtype=np.float16).astype(np.float32) \
+        if negatives else np.zeros((0, 0), dtype=np.float32)
     return Calibration(FEATURES, mean, scale, weights, bias, *thresholds, model, small_talk, report,
                        tuple(e.text for e in negatives), vectors)
 

@@ -1,6 +1,7 @@
 """The calibrated decision: fitted reproducibly on the cases, and a broken file stops the start."""
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -103,6 +104,27 @@ def test_the_suggestion_threshold_is_the_quietest_that_still_offers_the_right_en
     assert fitting.choose_suggest(out, answer=0.9, at_least=0.5) == 0.5
     # Out of reach (cases 0 and 1 are never offered): the lowest, which offers the most.
     assert fitting.choose_suggest(out, answer=0.9, at_least=0.995) == fitting.LOWEST_SUGGEST
+
+
+def test_each_candidate_row_describes_both_signals_and_the_answers():
+    # Three entries: lexically the first leads, in meaning the second, by answer the third.
+    sig = decision.Signals(
+        lexical=np.array([0.8, 0.5, 0.0]), cosine=np.array([0.80, 0.90, 0.85]),
+        answer=np.array([0.70, 0.75, 0.88]), evidence=np.array([1.0, 0.5, 0.0]),
+        variant_side=np.array([0.9, 0.4, 0.0]), message_side=np.array([0.8, 0.5, 0.0]),
+        entry_side=np.array([0.8, 0.5, 0.0]), content_words=4, unknown_words=0.25, negative=0.7)
+    at = decision.candidates(sig)
+    assert sorted(at.tolist()) == [0, 1, 2]
+    rows = {int(i): dict(zip(decision.FEATURES, row))
+            for i, row in zip(at, decision.feature_rows(sig, at))}
+    assert rows[0]["lexical_top"] == 1 and rows[0]["lexical_gap"] == pytest.approx(0.3)
+    assert rows[1]["cosine_top"] == 1 and rows[1]["cosine_gap"] == pytest.approx(0.05)
+    assert rows[2]["answer_top"] == 1 and rows[2]["answer_gap"] == pytest.approx(0.13)
+    assert rows[0]["answer_gap"] == pytest.approx(-0.18)
+    assert rows[2]["answer_lift"] == pytest.approx(0.13)  # above the median, 0.75
+    assert rows[0]["lexical_words"] == pytest.approx(0.8 * math.log(5))
+    assert rows[1]["negative_margin"] == pytest.approx(0.7 - 0.9)
+    assert not any(r["both_top"] for r in rows.values())
 
 
 def test_fitting_is_deterministic():

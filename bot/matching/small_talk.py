@@ -28,7 +28,7 @@ def read_phrases() -> dict[str, list[str]]:
 
 @dataclass
 class SmallTalk:
-    vectors: np.ndarray  # (phrases, dim) float16
+    vectors: np.ndarray  # (phrases, dim) float32: few, and compared with every message
     kinds: list[str]  # the kind of each row
 
     @classmethod
@@ -37,10 +37,10 @@ class SmallTalk:
         texts = [p for kind in KINDS for p in phrases[kind]]
         kinds = [kind for kind in KINDS for _ in phrases[kind]]
         vectors = (cache or VectorCache(None)).vectors(texts, embedder)
-        return cls(np.asarray(vectors, dtype=np.float16), kinds)
+        return cls(np.asarray(vectors, dtype=np.float32), kinds)
 
     def closest(self, query: np.ndarray) -> tuple[str, float]:
         """The nearest kind and its cosine."""
-        sims = self.vectors.astype(np.float32) @ query.astype(np.float32)
+        sims = self.vectors @ query.astype(np.float32)
         best = int(np.argmax(sims))
         return self.kinds[best], float(sims[best])

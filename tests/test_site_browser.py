@@ -86,11 +86,21 @@ def path_of(driver) -> str:
 
 
 def click_and_wait(driver, element) -> None:
-    """Click a link and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions as EC
+    """Click a link and wait until the next page has replaced this one and has loaded.
 
+    The old page is marked on its window object; the wait ends when a loaded page
+    lacks the mark. Asking the browser while it swaps documents may fail in more ways
+    than "stale element" (chromedriver also reports inspector errors), so every
+    WebDriver error during the wait means "not yet".
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("window.vertskapLeaving = true;")
     element.click()
-    wait_for(driver, EC.staleness_of(element))
+    WebDriverWait(driver, WAIT, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return !window.vertskapLeaving && document.readyState === 'complete';"))
 
 
 def search_results(driver, page: str, query: str) -> list[str]:

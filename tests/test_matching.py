@@ -141,3 +141,11 @@ def test_ae_typed_as_a_or_e_still_matches(knowledge):
     vocab = Vocabulary(["laere", "skole"])
     assert vocab.lookup("lare")[0] == (vocab.ids["laere"], Vocabulary.ALIAS)
     assert vocab.lookup("lere")[0] == (vocab.ids["laere"], Vocabulary.ALIAS)
+
+
+def test_a_stop_word_of_one_language_is_a_word_of_meaning_in_another(matcher):
+    # German "bin" (am) and "alt" (old) are Norwegian or German function words elsewhere.
+    assert "bin" in matcher.match("which bin does the pizza box go in").words
+    assert "bin" not in matcher.match("ich bin neu hier und suche eine Wohnung").words
+    assert "alt" in matcher.match("Wie alt muss mein Kind für die Schule sein?").words
+    assert "alt" not in matcher.match("hvor finner jeg alt om skattekort").words

@@ -111,7 +111,11 @@ class Matcher(MessageWords, IndexBuilding, MeaningSide):
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         region = knowledge.region
-        self.stop = frozenset().union(*(stop_words(lang) for lang in region.languages))
+        # A word is a stop word in the language it is written in: German "bin" and "die",
+        # Norwegian "alt" are words of meaning in English and German. Where the language is
+        # unknown (a message the guesser is unsure of, a topic's id), those of all languages.
+        self.stop_in = {lang: stop_words(lang) for lang in region.languages}
+        self.stop = frozenset().union(*self.stop_in.values())
         self.lemmatizer = Lemmatizer(region.languages)
         self._index_words: dict[tuple[str, str | None], str | None] = {}
         self._places = _PlaceFinder(knowledge)
@@ -223,7 +227,8 @@ class Matcher(MessageWords, IndexBuilding, MeaningSide):
         guess: Guess = self.languages.guess([t for i, t in enumerate(toks) if i not in place_words],
                                             preferred=language)
         used_municipality = named or municipality
-        qwords = self._words(raw, self.lemmatizer.lemmas(toks, guess.language), place_words)
+        qwords = self._words(raw, self.lemmatizer.lemmas(toks, guess.language), place_words,
+                             guess.language if guess.certain else None)
         candidates = self.rank(qwords, used_municipality) if qwords else []
         lang = guess.language
         if (not guess.certain and language is None and candidates

@@ -17,8 +17,9 @@ class MessageWords:
     def _general(self, word: str) -> float:
         return generality_factor(self._zipf.get(word, 0.0))
 
-    def _content(self, surface: str, lemma: str) -> bool:
-        return (surface not in self.stop and lemma not in self.stop
+    def _content(self, surface: str, lemma: str, lang: str | None = None) -> bool:
+        stop = self.stop_in.get(lang, self.stop) if lang else self.stop
+        return (surface not in stop and lemma not in stop
                 and not surface.isdigit() and len(surface) > 1)
 
     def _raw(self, text: str, lang: str | None) -> list[str]:
@@ -38,16 +39,19 @@ class MessageWords:
                     word = place_term(place)
                 else:
                     lemma = self.lemmatizer.lemmas([t], lang)[0]
-                    word = lemma if self._content(folded, lemma) else None
+                    word = lemma if self._content(folded, lemma, lang) else None
                 cache[key] = word
             if word is not None:
                 out.append(word)
         return out
 
-    def _words(self, raw: list[str], lemmas: list[str], place_words: dict[int, str]) -> list[_Word]:
+    def _words(self, raw: list[str], lemmas: list[str], place_words: dict[int, str],
+               lang: str | None = None) -> list[_Word]:
+        """The message's words; `lang`, when known, decides which are stop words."""
         vocab = self.vocabulary
         kept = [(i, place_term(place_words[i]) if i in place_words else lem)
-                for i, lem in enumerate(lemmas) if i in place_words or self._content(raw[i], lem)]
+                for i, lem in enumerate(lemmas)
+                if i in place_words or self._content(raw[i], lem, lang)]
         out: list[_Word] = []
         j = 0
         while j < len(kept):

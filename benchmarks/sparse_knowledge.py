@@ -24,8 +24,6 @@ import random
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -44,18 +42,6 @@ def thinned(knowledge, keep: int, seed: int):
         lang: tuple(rng.sample(list(qs), min(keep, len(qs)))) for lang, qs in e.questions.items()})
         for e in knowledge.entries)
     return dataclasses.replace(knowledge, entries=entries)
-
-
-def out_of_fold(train: list, judged: list[list]) -> list[list[np.ndarray]]:
-    """Each fold's model, fitted on `train` without the fold, applied to the fold in each of `judged`."""
-    probs = [[np.zeros(0)] * len(train) for _ in judged]
-    for held in fitting.folds(len(train)):
-        fold = set(held.tolist())
-        model = fitting._model([e for i, e in enumerate(train) if i not in fold], (1.0, 1.0), MODEL, {})
-        for view, examples in zip(probs, judged, strict=True):
-            for i in held:
-                view[i] = model.probabilities(examples[i].rows) if len(examples[i].rows) else np.zeros(0)
-    return probs
 
 
 def line(label: str, figures: dict, thresholds: tuple[float, float]) -> str:
@@ -80,11 +66,11 @@ def main() -> None:
         matcher = Matcher(k, calibration=neutral(MODEL), vector_cache=cache)
         views[name] = fitting.out_of_fold_negatives([example(matcher, c) for c in cases])
     small_talk = fitting.choose_small_talk(views["full"])
-    full_probs, thin_probs = out_of_fold(views["full"], [views["full"], views["thin"]])
+    full_probs, thin_probs = fitting.out_of_fold(views["full"], MODEL, [views["full"], views["thin"]])
     full_out = fitting.outcomes(full_probs, views["full"], small_talk)
     thresholds = fitting.choose_thresholds(full_out)
     thin_out = fitting.outcomes(thin_probs, views["thin"], small_talk)
-    own_probs, = out_of_fold(views["thin"], [views["thin"]])
+    own_probs, = fitting.out_of_fold(views["thin"], MODEL)
     own_out = fitting.outcomes(own_probs, views["thin"], small_talk)
     own_thresholds = fitting.choose_thresholds(own_out)
     print(f"{len(cases)} cases of {args.knowledge}; thinned to {args.keep} question variants per "

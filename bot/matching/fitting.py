@@ -210,18 +210,29 @@ def folds(n: int, k: int = FOLDS) -> list[np.ndarray]:
     return [order[i::k] for i in range(k)]
 
 
+def out_of_fold(examples: Sequence[Example], model: str,
+                judged: Sequence[Sequence[Example]] | None = None) -> list[list[np.ndarray]]:
+    """Each case's candidate probabilities from a model fitted on the other folds.
+
+    `judged` (default: `examples` alone) are other views of the same cases, in the
+    same order – the same questions against another knowledge – each judged by the
+    model of its case's fold.
+    """
+    views = [examples] if judged is None else judged
+    probs: list[list[np.ndarray]] = [[np.zeros(0)] * len(examples) for _ in views]
+    for held in folds(len(examples)):
+        held_set = set(held.tolist())
+        cal = _model([e for i, e in enumerate(examples) if i not in held_set], (1.0, 1.0), model, {})
+        for view, out in zip(views, probs, strict=True):
+            for i in held:
+                out[i] = cal.probabilities(view[i].rows) if len(view[i].rows) else np.zeros(0)
+    return probs
+
+
 def cross_validate(examples: Sequence[Example], model: str,
                    small_talk: float = 1.0) -> tuple[Outcomes, tuple[float, float]]:
     """Out-of-fold probabilities for every case and the thresholds they call for."""
-    probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
-    for held in folds(len(examples)):
-        held_set = set(held.tolist())
-        train = [e for i, e in enumerate(examples) if i not in held_set]
-        cal = _model(train, (1.0, 1.0), model, {})
-        for i in held:
-            e = examples[i]
-            probs[i] = cal.probabilities(e.rows) if len(e.rows) else np.zeros(0)
-    out = outcomes(probs, examples, small_talk)
+    out = outcomes(out_of_fold(examples, model)[0], examples, small_talk)
     return out, choose_thresholds(out)
 
 

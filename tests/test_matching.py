@@ -1,7 +1,10 @@
 """The matcher's behaviours, on the small region in fixtures/region."""
 
+from pathlib import Path
+
 import pytest
 
+from bot.knowledge import load_knowledge
 from bot.matching import Matcher, Outcome, Thresholds
 
 
@@ -144,8 +147,17 @@ def test_ae_typed_as_a_or_e_still_matches(knowledge):
 
 
 def test_a_stop_word_of_one_language_is_a_word_of_meaning_in_another(matcher):
-    # German "bin" (am) and "alt" (old) are Norwegian or German function words elsewhere.
+    # "bin" is German for "am" but an English noun; "alt" is Norwegian for "everything"
+    # but German for "old". Each is dropped only in the language where it is a function word.
     assert "bin" in matcher.match("which bin does the pizza box go in").words
     assert "bin" not in matcher.match("ich bin neu hier und suche eine Wohnung").words
     assert "alt" in matcher.match("Wie alt muss mein Kind für die Schule sein?").words
     assert "alt" not in matcher.match("hvor finner jeg alt om skattekort").words
+
+
+def test_a_question_variant_keeps_the_words_of_its_own_language():
+    # The shipped knowledge asks "Which bin is for what?" (waste-sorting): the index
+    # must keep "bin" there too, or the message's "bin" finds nothing.
+    shipped = Matcher(load_knowledge(Path(__file__).parent.parent / "knowledge"), semantic=False)
+    m = shipped.match("which bin does the pizza box go in")
+    assert m.candidates[0].entry.id == "waste-sorting"

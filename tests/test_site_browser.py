@@ -69,10 +69,11 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
-def wait_for(driver, condition):
+def wait_for(driver, condition, ignored: tuple = ()):
+    """Wait until `condition` holds; the errors in `ignored` mean "not yet"."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT).until(condition)
+    return WebDriverWait(driver, WAIT, ignored_exceptions=ignored or None).until(condition)
 
 
 def by_css(driver, selector):
@@ -94,13 +95,12 @@ def click_and_wait(driver, element) -> None:
     WebDriver error during the wait means "not yet".
     """
     from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.execute_script("window.vertskapLeaving = true;")
     element.click()
-    WebDriverWait(driver, WAIT, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script(
-            "return !window.vertskapLeaving && document.readyState === 'complete';"))
+    wait_for(driver, lambda d: d.execute_script(
+        "return !window.vertskapLeaving && document.readyState === 'complete';"),
+        ignored=(WebDriverException,))
 
 
 def search_results(driver, page: str, query: str) -> list[str]:

@@ -18,7 +18,7 @@ class MessageWords:
         return generality_factor(self._zipf.get(word, 0.0))
 
     def _content(self, surface: str, lemma: str, lang: str | None = None) -> bool:
-        stop = self.stop_in.get(lang, self.stop) if lang else self.stop
+        stop = self.stop_in.get(lang, self.stop)  # all languages' where `lang` is None
         return (surface not in stop and lemma not in stop
                 and not surface.isdigit() and len(surface) > 1)
 
